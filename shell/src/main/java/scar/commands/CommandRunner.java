@@ -1,0 +1,118 @@
+package scar.commands;
+
+import picocli.CommandLine;
+import scar.config.ConfigException;
+import scar.image.ImageException;
+import scar.target.TargetException;
+
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs one scar command line against a session: the same path for one-shot mode,
+ * the interactive shell and .scar scripts. Turns every failure into one line and an exit code.
+ */
+public final class CommandRunner {
+    private final Session session;
+    private Throwable lastError;
+
+    public CommandRunner(Session session) {
+        this.session = session;
+    }
+
+    /** Names of scar's own commands, which the shell hands to this runner. */
+    public static Set<String> commandNames() {
+        return new CommandLine(ScarCommand.class, new NoSessionFactory()).getSubcommands().keySet();
+    }
+
+    /** Each command's name and one-line description, in the order of the grammar. */
+    public static java.util.Map<String, String> commandDescriptions() {
+        java.util.Map<String, String> descriptions = new java.util.LinkedHashMap<>();
+        new CommandLine(ScarCommand.class, new NoSessionFactory()).getSubcommands().forEach((name, sub) ->
+                descriptions.put(name, String.join(" ", sub.getCommandSpec().usageMessage().description())));
+        return descriptions;
+    }
+
+    public int execute(List<String> words) {
+        List<String> arguments = new ArrayList<>(words);
+        if (!arguments.isEmpty() && arguments.get(0).equals("run")) {
+            List<String> rest = RunCommand.delimitArguments(arguments.subList(1, arguments.size()));
+            arguments = new ArrayList<>(rest);
+            arguments.add(0, "run");
+        }
+        CommandLine commandLine = newCommandLine();
+        return commandLine.execute(arguments.toArray(String[]::new));
+    }
+
+    /** The exception behind the last failure, for the {@code stacktrace} command. */
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    CommandLine newCommandLine() {
+        Console console = session.console();
+        CommandLine commandLine = new CommandLine(ScarCommand.class, new SessionFactory(session));
+        commandLine.setOut(console.out());
+        commandLine.setErr(console.err());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            lastError = exception;
+            console.error(exception.getMessage());
+            CommandLine failed = exception.getCommandLine();
+            String command = failed.getCommandName().equals("scar") ? "" : failed.getCommandName() + " ";
+            console.info("Try '" + command + "--help' for usage.");
+            return ExitCodes.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
+            lastError = exception;
+            if (exception instanceof CommandLine.ParameterException parameterException) {
+                console.error(parameterException.getMessage());
+                console.info("Try '" + failed.getCommandName() + " --help' for usage.");
+                return ExitCodes.USAGE;
+            }
+            console.error(describe(exception));
+            return ExitCodes.FAILURE;
+        });
+        return commandLine;
+    }
+
+    private static String describe(Exception exception) {
+        if (exception instanceof TargetException || exception instanceof ImageException
+                || exception instanceof ConfigException) {
+            return exception.getMessage();
+        }
+        if (exception instanceof InterruptedException) {
+            return "cancelled";
+        }
+        if (exception instanceof UncheckedIOException io) {
+            return io.getCause().getMessage();
+        }
+        // Not a failure we foresaw: still one line; 'stacktrace' shows the rest.
+        String message = exception.getMessage();
+        return exception.getClass().getSimpleName() + (message == null ? "" : ": " + message)
+                + " (type 'stacktrace' in the shell for details)";
+    }
+
+    /** Builds command objects with the session passed to their constructor. */
+    private record SessionFactory(Session session) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                Constructor<K> constructor = type.getDeclaredConstructor(Session.class);
+                return constructor.newInstance(session);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+
+    private static final class NoSessionFactory implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            return new SessionFactory(null).create(type);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package scar.commands;
+
+import java.io.PrintWriter;
+
+/**
+ * Where commands write: results on {@code out}, diagnostics on {@code err}.
+ * The shell binds it to its terminal, one-shot mode to stdout/stderr, tests to buffers.
+ */
+public interface Console {
+    PrintWriter out();
+
+    PrintWriter err();
+
+    /** True when a person is watching (colours, progress bars); false for pipes and files. */
+    boolean interactive();
+
+    default void println(String line) {
+        out().println(line);
+        out().flush();
+    }
+
+    default void info(String line) {
+        err().println(line);
+        err().flush();
+    }
+
+    default void error(String message) {
+        err().println("error: " + message);
+        err().flush();
+    }
+}

@@ -1,0 +1,124 @@
+package scar.commands;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import scar.config.ScarConfig;
+import scar.invoke.FunctionSpec;
+import scar.target.FunctionNames;
+import scar.target.NewFunction;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "init", sortOptions = false,
+        description = "Create a function from a container image.",
+        footer = {"", "Examples:",
+                "  init grycap/cowsay",
+                "  init -n hello -m 256 -t 60 -if hello.tar",
+                "  init -n thumbs -e SIZE=128 -s resize.sh 127.0.0.1:5000/imagemagick:7"})
+public final class InitCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Function name (default: scar- + image name)")
+    String name;
+
+    @Option(names = {"-m", "--memory"}, paramLabel = "MB", description = "Memory in MB, 128-10240 (scar.cfg lambda_memory)")
+    Integer memory;
+
+    @Option(names = {"-t", "--time"}, paramLabel = "SECONDS", description = "Timeout in seconds, 1-900 (scar.cfg lambda_time)")
+    Integer timeout;
+
+    @Option(names = {"-tt", "--timeout-threshold"}, paramLabel = "SECONDS",
+            description = "Stop the container this long before the timeout (scar.cfg lambda_timeout_threshold)")
+    Integer threshold;
+
+    @Option(names = {"-d", "--description"}, paramLabel = "TEXT", description = "Description")
+    String description;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Environment variable, repeatable")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = {"-s", "--init-script"}, paramLabel = "FILE", description = "Shell script run by every invocation")
+    Path initScript;
+
+    @Option(names = {"-i", "--image"}, paramLabel = "IMAGE", description = "Image reference")
+    String imageOption;
+
+    @Option(names = {"-if", "--image-file"}, paramLabel = "FILE", description = "Image from a 'docker save' tarball")
+    Path imageFile;
+
+    @Parameters(arity = "0..1", paramLabel = "IMAGE", description = "Image reference, e.g. grycap/cowsay or host:5000/name:tag")
+    String imagePositional;
+
+    private final Session session;
+
+    public InitCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine commandLine = spec.commandLine();
+        String image = chooseImage(commandLine);
+        ScarConfig defaults = session.config();
+        String functionName = name != null ? name : defaultName(image);
+        int memoryMb = memory != null ? memory : defaults.memoryMb();
+        int timeoutSeconds = timeout != null ? timeout : defaults.timeoutSeconds();
+        int thresholdSeconds = threshold != null ? threshold : defaults.timeoutThresholdSeconds();
+        validate(commandLine, functionName, memoryMb, timeoutSeconds, thresholdSeconds);
+
+        NewFunction function = new NewFunction(functionName, imageFile == null ? image : null, imageFile,
+                memoryMb, timeoutSeconds, thresholdSeconds,
+                description != null ? description : defaults.description(),
+                EnvironmentOptions.parse(commandLine, env),
+                initScript == null ? null : ScriptFiles.read(commandLine, initScript));
+        FunctionSpec created = session.target().create(function);
+        session.console().println("Function '" + created.name() + "' successfully created.");
+        return ExitCodes.OK;
+    }
+
+    private String chooseImage(CommandLine commandLine) {
+        int given = (imageOption != null ? 1 : 0) + (imagePositional != null ? 1 : 0) + (imageFile != null ? 1 : 0);
+        if (given == 0) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "no image given: name one (init grycap/cowsay) or a tarball (init -if image.tar)");
+        }
+        if (given > 1) {
+            throw new CommandLine.ParameterException(commandLine, "give only one of IMAGE, -i IMAGE and -if FILE");
+        }
+        return imageOption != null ? imageOption : imagePositional;
+    }
+
+    private String defaultName(String image) {
+        if (imageFile != null) {
+            String file = imageFile.getFileName().toString().replaceFirst("\\.(tar|tar\\.gz|tgz)$", "");
+            return FunctionNames.fromImage(file);
+        }
+        return FunctionNames.fromImage(image);
+    }
+
+    private static void validate(CommandLine commandLine, String functionName, int memoryMb, int timeoutSeconds,
+                                 int thresholdSeconds) {
+        if (!FunctionNames.isValid(functionName)) {
+            throw new CommandLine.ParameterException(commandLine, FunctionNames.problem(functionName));
+        }
+        if (memoryMb < 128 || memoryMb > 10240) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "invalid memory " + memoryMb + " MB: use -m with a value from 128 to 10240");
+        }
+        if (timeoutSeconds < 1 || timeoutSeconds > 900) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "invalid timeout " + timeoutSeconds + " s: use -t with a value from 1 to 900");
+        }
+        if (thresholdSeconds < 0 || thresholdSeconds >= timeoutSeconds) {
+            throw new CommandLine.ParameterException(commandLine, "invalid timeout threshold " + thresholdSeconds
+                    + " s: it must be at least 0 and less than the timeout (" + timeoutSeconds + " s); set it with -tt");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package scar.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import scar.invoke.FunctionSpec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "ls", description = "List functions.",
+        footer = {"", "Examples:", "  ls", "  ls --json"})
+public final class LsCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print the list as JSON")
+    boolean json;
+
+    private final Session session;
+
+    public LsCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<FunctionSpec> functions = session.target().list();
+        if (json) {
+            List<Map<String, Object>> rows = functions.stream().map(LsCommand::describe).toList();
+            session.console().println(new ObjectMapper().writeValueAsString(Map.of("Functions", rows)));
+            return ExitCodes.OK;
+        }
+        Table table = new Table(List.of("NAME", "MEMORY", "TIME", "IMAGE_ID"));
+        for (FunctionSpec function : functions) {
+            table.add(List.of(function.name(), function.memoryMb() + "", function.timeoutSeconds() + "",
+                    shortId(function.imageId())));
+        }
+        table.print(session.console().out());
+        session.console().out().flush();
+        return ExitCodes.OK;
+    }
+
+    /** Docker's short image id: 12 hex digits of the config digest. */
+    static String shortId(String imageId) {
+        String hex = imageId.startsWith("sha256:") ? imageId.substring("sha256:".length()) : imageId;
+        return hex.length() > 12 ? hex.substring(0, 12) : hex;
+    }
+
+    private static Map<String, Object> describe(FunctionSpec function) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("Name", function.name());
+        row.put("Memory", function.memoryMb());
+        row.put("Timeout", function.timeoutSeconds());
+        row.put("TimeoutThreshold", function.timeoutThresholdSeconds());
+        row.put("Image", function.image());
+        row.put("ImageId", function.imageId());
+        row.put("Description", function.description());
+        return row;
+    }
+}

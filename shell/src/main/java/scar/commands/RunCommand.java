@@ -1,0 +1,133 @@
+package scar.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import scar.invoke.InvocationRequest;
+import scar.invoke.InvocationResult;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+@Command(name = "run", sortOptions = false,
+        description = "Invoke a function once and print the container's output.",
+        footer = {"", "ARGS after NAME replace the image's command; they are passed on as written.", "",
+                "Examples:",
+                "  run scar-grycap-cowsay",
+                "  run hello /usr/games/fortune",
+                "  run hello -e A=1 -e B=2 -s show-env.sh",
+                "  run hello --json"})
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Function to run (or the first word)")
+    String name;
+
+    @Option(names = {"-s", "--script"}, paramLabel = "FILE", description = "Shell script to run in the container")
+    Path script;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Environment variable, repeatable")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print the result as JSON")
+    boolean json;
+
+    @Parameters(paramLabel = "NAME ARGS", description = "Function name, then arguments for the container")
+    List<String> words = new ArrayList<>();
+
+    private final Session session;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public RunCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine commandLine = spec.commandLine();
+        List<String> args = new ArrayList<>(words);
+        String function = name;
+        if (function == null) {
+            if (args.isEmpty()) {
+                throw new CommandLine.ParameterException(commandLine, "no function given: run NAME [ARGS...]");
+            }
+            function = args.remove(0);
+        }
+        InvocationRequest request = new InvocationRequest(UUID.randomUUID().toString(),
+                script == null ? null : ScriptFiles.read(commandLine, script), args,
+                EnvironmentOptions.parse(commandLine, env));
+        Console console = session.console();
+        if (!json) {
+            console.info("Request Id: " + request.requestId());
+        }
+        // Without --json the output streams as it is written; with it, it comes once, inside the document.
+        Consumer<String> live = json ? line -> { } : console::println;
+        InvocationResult result = session.target().invoke(function, request, live);
+        if (json) {
+            console.println(mapper.writeValueAsString(Map.of("LambdaOutput", describe(result))));
+        } else {
+            if (result.outputTruncated()) {
+                console.info("note: output was cut at the 6 MB response limit; the log has all of it");
+            }
+            if (result.timedOut()) {
+                console.error("function '" + function + "' timed out after " + result.durationMillis() / 1000
+                        + " s; raise its timeout with init -t, or lower -tt");
+            }
+        }
+        return result.exitCode();
+    }
+
+    private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("-n", "--name", "-s", "--script", "-e", "--env");
+
+    /**
+     * Marks where the container's ARGS begin, so that {@code run NAME -s x.sh} still reads
+     * {@code -s} as scar's option while {@code run NAME /usr/bin/perl -w x} passes {@code -w} on:
+     * options are scar's until the first word after the function name that is not one.
+     */
+    static List<String> delimitArguments(List<String> arguments) {
+        if (arguments.contains("--")) {
+            return arguments;
+        }
+        boolean nameGiven = arguments.stream().anyMatch(a -> a.equals("-n") || a.equals("--name") || a.startsWith("--name="));
+        boolean nameSeen = nameGiven;
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < arguments.size(); i++) {
+            String word = arguments.get(i);
+            if (OPTIONS_WITH_VALUE.contains(word) && i + 1 < arguments.size()) {
+                result.add(word);
+                result.add(arguments.get(++i));
+            } else if (word.startsWith("-") && !word.equals("-")) {
+                result.add(word);
+            } else if (!nameSeen) {
+                result.add(word);
+                nameSeen = true;
+            } else {
+                result.add("--");
+                result.addAll(arguments.subList(i, arguments.size()));
+                break;
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, Object> describe(InvocationResult result) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("RequestId", result.requestId());
+        document.put("ExitCode", result.exitCode());
+        document.put("TimedOut", result.timedOut());
+        document.put("Duration", result.durationMillis());
+        document.put("Output", result.output());
+        document.put("OutputTruncated", result.outputTruncated());
+        return document;
+    }
+}

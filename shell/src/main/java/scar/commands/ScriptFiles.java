@@ -1,0 +1,32 @@
+package scar.commands;
+
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads the shell scripts given with {@code -s}: they run inside the container, so only their text is kept. */
+final class ScriptFiles {
+    /** Lambda's request limit; a script bigger than this could never be sent on the aws target. */
+    private static final long MAX_BYTES = 6L * 1024 * 1024;
+
+    private ScriptFiles() {
+    }
+
+    static String read(CommandLine commandLine, Path script) {
+        if (!Files.isRegularFile(script)) {
+            throw new CommandLine.ParameterException(commandLine, "script file " + script + " not found");
+        }
+        try {
+            if (Files.size(script) > MAX_BYTES) {
+                throw new CommandLine.ParameterException(commandLine,
+                        "script file " + script + " is bigger than 6 MB; copy big files into the image instead");
+            }
+            return Files.readString(script, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(commandLine, "cannot read script file " + script + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package scar.config;
+
+import org.ini4j.Config;
+import org.ini4j.Ini;
+import org.ini4j.InvalidFileFormatException;
+import org.ini4j.Profile;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** Reads scar.cfg, creating it with commented defaults on first use. */
+public final class ConfigLoader {
+    static final String SECTION = "scar";
+
+    private static final Set<String> KNOWN_KEYS = Set.of(
+            "target", "lambda_description", "lambda_memory", "lambda_time", "lambda_timeout_threshold",
+            "lambda_region", "lambda_role");
+
+    static final String DEFAULT_FILE = """
+            # scar configuration. Values given on the command line win over these.
+            [scar]
+            # Where functions run: local (this machine) or aws (AWS Lambda)
+            target = local
+            # Description given to new functions
+            lambda_description = Automatically generated lambda function
+            # Memory of new functions, in MB (128-10240)
+            lambda_memory = 128
+            # Maximum run time of an invocation, in seconds (1-900)
+            lambda_time = 300
+            # Seconds before the deadline at which the container is stopped, so output can still be saved
+            lambda_timeout_threshold = 10
+            # AWS region of the aws target
+            lambda_region = us-east-1
+            # IAM role ARN that Lambda functions run as (aws target)
+            lambda_role =
+            """;
+
+    private final ConfigFolder folder;
+
+    public ConfigLoader(ConfigFolder folder) {
+        this.folder = folder;
+    }
+
+    public ScarConfig load() {
+        Path file = folder.configFile();
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, DEFAULT_FILE);
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            Ini ini = new Ini();
+            Config config = Config.getGlobal().clone();
+            config.setEscape(false);
+            ini.setConfig(config);
+            try (Reader reader = Files.newBufferedReader(file)) {
+                ini.load(reader);
+            } catch (InvalidFileFormatException e) {
+                throw new ConfigException(file + ": " + describeFormatError(e, lines)
+                        + "; fix the line or delete the file to get the defaults back");
+            }
+            Profile.Section section = ini.get(SECTION);
+            ScarConfig defaults = ScarConfig.defaults();
+            if (section == null) {
+                return defaults;
+            }
+            for (String key : section.keySet()) {
+                if (!KNOWN_KEYS.contains(key)) {
+                    throw new ConfigException(file + ":" + lineOf(lines, key) + ": unknown key '" + key
+                            + "' in [scar]; known keys: " + String.join(", ", KNOWN_KEYS.stream().sorted().toList()));
+                }
+            }
+            var reader = new SectionReader(file, lines, section);
+            String target = reader.text("target", defaults.target());
+            if (!target.equals("local") && !target.equals("aws")) {
+                throw new ConfigException(file + ":" + lineOf(lines, "target") + ": target = '" + target
+                        + "' is not a target; use local or aws");
+            }
+            return new ScarConfig(
+                    target,
+                    reader.text("lambda_description", defaults.description()),
+                    reader.number("lambda_memory", defaults.memoryMb()),
+                    reader.number("lambda_time", defaults.timeoutSeconds()),
+                    reader.number("lambda_timeout_threshold", defaults.timeoutThresholdSeconds()),
+                    reader.text("lambda_region", defaults.region()),
+                    reader.text("lambda_role", defaults.role()));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String describeFormatError(InvalidFileFormatException e, List<String> lines) {
+        // ini4j reports "parse error (at line: N): TEXT"; keep its line number, drop the noise.
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        var matcher = java.util.regex.Pattern.compile("line: (\\d+)\\): ?(.*)").matcher(message);
+        if (matcher.find()) {
+            return "line " + matcher.group(1) + ": cannot parse '" + matcher.group(2).trim() + "'";
+        }
+        return "not a valid INI file (" + message + ")";
+    }
+
+    static int lineOf(List<String> lines, String key) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.startsWith(key) && line.substring(key.length()).strip().matches("^[=:].*")) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private record SectionReader(Path file, List<String> lines, Profile.Section section) {
+        String text(String key, String fallback) {
+            String value = section.get(key);
+            return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        int number(String key, int fallback) {
+            String value = section.get(key);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(file + ":" + lineOf(lines, key) + ": " + key + " = '" + value.strip()
+                        + "' is not a whole number");
+            }
+        }
+    }
+}

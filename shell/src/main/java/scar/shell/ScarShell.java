@@ -1,0 +1,55 @@
+package scar.shell;
+
+import org.jline.terminal.Terminal;
+import org.springframework.shell.Input;
+import org.springframework.shell.ResultHandlerService;
+import org.springframework.shell.Shell;
+import org.springframework.shell.command.CommandCatalog;
+import org.springframework.shell.context.ShellContext;
+import org.springframework.shell.exit.ExitCodeMappings;
+import scar.commands.CommandRunner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Spring Shell's REPL with scar's grammar: Spring Shell's own option parser cannot read SCAR's
+ * syntax ({@code -tt}, {@code -es}, repeated {@code -e}, container ARGS after NAME), so scar's
+ * commands go to picocli with the raw words; built-ins (help, history, clear, exit) stay Spring's.
+ */
+final class ScarShell extends Shell {
+    private final Terminal terminal;
+    private final CommandRunner runner;
+    private final Set<String> scarCommands = CommandRunner.commandNames();
+
+    ScarShell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
+              ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner) {
+        super(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings);
+        this.terminal = terminal;
+        this.runner = runner;
+    }
+
+    @Override
+    protected Object evaluate(Input input) {
+        List<String> words = new ArrayList<>(input.words());
+        words.removeIf(String::isEmpty);
+        if (words.size() == 2 && words.get(0).equals("help") && scarCommands.contains(words.get(1))) {
+            words = List.of(words.get(1), "--help");
+        }
+        if (words.isEmpty() || !scarCommands.contains(words.get(0))) {
+            return super.evaluate(input);
+        }
+        // Ctrl-C interrupts the command (a running container is killed), never the shell.
+        Thread commandThread = Thread.currentThread();
+        Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> commandThread.interrupt());
+        try {
+            runner.execute(words);
+        } finally {
+            terminal.handle(Terminal.Signal.INT, previous);
+            Thread.interrupted();
+            terminal.writer().flush();
+        }
+        return NO_INPUT;
+    }
+}

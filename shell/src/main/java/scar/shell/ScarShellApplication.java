@@ -1,0 +1,108 @@
+package scar.shell;
+
+import org.jline.terminal.Terminal;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.shell.ResultHandlerService;
+import org.springframework.shell.Shell;
+import org.springframework.shell.command.CommandCatalog;
+import org.springframework.shell.command.CommandRegistration;
+import org.springframework.shell.context.ShellContext;
+import org.springframework.shell.exit.ExitCodeMappings;
+import org.springframework.shell.jline.PromptProvider;
+import scar.commands.CommandRunner;
+import scar.commands.Session;
+import scar.config.ConfigFolder;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The interactive shell: Spring Shell hosts the REPL (JLine terminal, history, help, clear, exit),
+ * and {@link ScarShell} hands scar's own commands to their picocli grammar.
+ */
+@SpringBootApplication
+public class ScarShellApplication {
+
+    static void start(String[] args) {
+        SpringApplication application = new SpringApplication(ScarShellApplication.class);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.main.banner-mode", "off");
+        properties.put("spring.main.lazy-initialization", "true");
+        properties.put("logging.level.root", "warn");
+        properties.put("logging.level.org.jline", "error");
+        properties.put("spring.shell.interactive.enabled", "true");
+        properties.put("spring.shell.noninteractive.enabled", "false");
+        properties.put("spring.shell.script.enabled", "false");
+        properties.put("spring.shell.command.script.enabled", "false");
+        properties.put("spring.shell.command.stacktrace.enabled", "false");
+        properties.put("spring.shell.command.completion.enabled", "false");
+        properties.put("spring.shell.command.version.enabled", "false");
+        properties.put("spring.shell.history.name",
+                ConfigFolder.fromEnvironment(System.getenv()).history().toString());
+        application.setDefaultProperties(properties);
+        application.run(args);
+    }
+
+    @Bean
+    Session session(@Lazy Terminal terminal) {
+        var console = new StandardConsole(terminal.writer(), terminal.writer(), true);
+        return new SessionFactory(System.getenv()).open(console);
+    }
+
+    @Bean
+    CommandRunner commandRunner(Session session) {
+        return new CommandRunner(session);
+    }
+
+    @Bean
+    Shell shell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
+                ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner) {
+        return new ScarShell(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings, runner);
+    }
+
+    @Bean
+    PromptProvider prompt(Session session) {
+        return () -> new AttributedString("scar[" + session.target().name() + "]> ",
+                AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN));
+    }
+
+    /**
+     * scar's commands are listed to Spring Shell by name only, so that help lists them and TAB
+     * completes them; their options and execution belong to the picocli grammar.
+     */
+    @Bean
+    CommandCatalog.CommandResolver scarCommands() {
+        return () -> CommandRunner.commandDescriptions().entrySet().stream()
+                .map(entry -> CommandRegistration.builder()
+                        .command(entry.getKey())
+                        .description(entry.getValue())
+                        .group("scar")
+                        .withTarget().function(context -> Shell.NO_INPUT).and()
+                        .build())
+                .toList();
+    }
+
+    /** Shows the full trace behind the last one-line error, for bug reports. */
+    @Bean
+    CommandRegistration stacktraceCommand(CommandRunner runner, @Lazy Terminal terminal) {
+        return CommandRegistration.builder()
+                .command("stacktrace")
+                .description("Show the full stack trace of the last error")
+                .group("Built-In Commands")
+                .withTarget().consumer(context -> {
+                    Throwable error = runner.lastError();
+                    if (error == null) {
+                        terminal.writer().println("No error so far.");
+                    } else {
+                        error.printStackTrace(terminal.writer());
+                    }
+                    terminal.writer().flush();
+                }).and()
+                .build();
+    }
+}
