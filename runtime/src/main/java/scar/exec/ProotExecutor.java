@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  * Runs a container with proot (ptrace), which needs neither root nor user namespaces: the
  * only way on Lambda.
  *
+ * <p>Lines are passed to the consumer from a reader thread, one at a time, in order.
+ *
  * <p>What we found with Debian's proot 5.1.0, and how this class copes:
  * <ul>
  *   <li>proot hands its whole environment to the container, so proot gets exactly the
@@ -144,6 +146,7 @@ public final class ProotExecutor implements ContainerExecutor {
         Thread pump = startPump(process.getInputStream(), proot, process.pid());
 
         boolean timedOut = false;
+        boolean interrupted = false;
         try {
             timedOut = !awaitEnd(process, tree, mainEnded, deadline);
             if (timedOut) {
@@ -157,18 +160,19 @@ public final class ProotExecutor implements ContainerExecutor {
                 pump.join(DRAIN_GRACE.toMillis());
             }
         } catch (InterruptedException e) {
+            // The caller gave up (Ctrl-C in the shell): nothing of the container may outlive it.
             tree.killAll(false);
             Thread.currentThread().interrupt();
-            timedOut = true;
+            interrupted = true;
         }
         int exitCode;
-        if (timedOut) {
+        if (timedOut || interrupted) {
             exitCode = 137; // SIGKILL, as Docker and Lambda report it
         } else {
             OptionalInt main = exits.mainCode();
             exitCode = main.isPresent() ? main.getAsInt() : proot.startFailureCode(process.exitValue());
         }
-        boolean seccompTrouble = !timedOut && exitCode != 0 && proot.seccompMentioned()
+        boolean seccompTrouble = !timedOut && !interrupted && exitCode != 0 && proot.seccompMentioned()
                 && (!exits.any() || exitCode == SIGSYS_CODE);
         return new Attempt(exitCode, timedOut, output, seccompTrouble);
     }
