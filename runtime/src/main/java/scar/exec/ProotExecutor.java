@@ -1,0 +1,265 @@
+package scar.exec;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Runs a container with proot (ptrace), which needs neither root nor user namespaces: the
+ * only way on Lambda.
+ *
+ * <p>Lines are passed to the consumer from a reader thread, one at a time, in order.
+ *
+ * <p>What we found with Debian's proot 5.1.0, and how this class copes:
+ * <ul>
+ *   <li>proot hands its whole environment to the container, so proot gets exactly the
+ *       container's environment and nothing else. proot itself needs no variable: it extracts
+ *       its loader to /tmp by default. It always sets {@code PWD} to the container's working
+ *       directory in the first process (not the host's PWD).</li>
+ *   <li>Its own exit status is the last tracee's, and 255 for a signal; the main process's
+ *       status is taken from its {@code -v 1} report instead (see {@link TraceeExits}).</li>
+ *   <li>It waits for every tracee. Like Docker, once the main process ends the rest are
+ *       killed, so a forgotten background job cannot hold the invocation open.</li>
+ *   <li>It ignores SIGTERM and killing it alone leaves tracees running: see {@link ProcessTree}.</li>
+ *   <li>Where seccomp acceleration misbehaves, {@code PROOT_NO_SECCOMP=1} is needed; that
+ *       variable then also shows in the container, as proot offers no way to hide it.</li>
+ * </ul>
+ */
+public final class ProotExecutor implements ContainerExecutor {
+    /** Lambda's synchronous response limit. */
+    public static final long DEFAULT_OUTPUT_CAP = 6L * 1024 * 1024;
+    private static final int MAX_PIECE_BYTES = 64 * 1024;
+    private static final int SIGSYS_CODE = 128 + 31;
+    /** Where proot extracts its loader: we never set PROOT_TMP_DIR, so its default. */
+    private static final Path PROOT_TMP = Path.of("/tmp");
+    private static final File DEV_NULL = new File("/dev/null");
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
+
+    private final List<String> prootCommand;
+    private final Optional<Path> setsid;
+    private final long outputCap;
+    /** Once seccomp trouble is seen, later runs skip straight to the working mode. */
+    private final AtomicBoolean noSeccomp = new AtomicBoolean();
+
+    /** proot and setsid found on PATH, 6 MB output cap. */
+    public ProotExecutor() {
+        this(List.of(onPath("proot").orElseThrow(() -> new IllegalStateException(
+                "proot not found on PATH: install it (Debian: apt-get install proot)")).toString()),
+                DEFAULT_OUTPUT_CAP);
+    }
+
+    /** @param proot the proot binary */
+    public ProotExecutor(Path proot) {
+        this(List.of(proot.toString()), DEFAULT_OUTPUT_CAP);
+    }
+
+    /**
+     * @param prootCommand how to start proot, e.g. {@code [/opt/lib/ld-linux-x86-64.so.2,
+     *                     --library-path, /opt/lib, /opt/bin/proot]} for a bundled proot
+     * @param outputCap    bytes of output kept in the result; the rest is still streamed
+     */
+    public ProotExecutor(List<String> prootCommand, long outputCap) {
+        if (prootCommand.isEmpty()) {
+            throw new IllegalArgumentException("empty proot command");
+        }
+        if (outputCap < 0) {
+            throw new IllegalArgumentException("negative output cap: " + outputCap);
+        }
+        this.prootCommand = List.copyOf(prootCommand);
+        this.outputCap = outputCap;
+        this.setsid = onPath("setsid");
+    }
+
+    @Override
+    public ExecResult run(ContainerSpec spec, Consumer<String> lines) {
+        validate(spec);
+        long start = System.nanoTime();
+        long deadline = start + spec.timeout().toNanos();
+        boolean withoutSeccomp = noSeccomp.get();
+        Attempt attempt = attempt(spec, lines, withoutSeccomp, deadline);
+        if (!withoutSeccomp && attempt.seccompTrouble()) {
+            noSeccomp.set(true);
+            lines.accept("scar: proot failed with seccomp; retrying with PROOT_NO_SECCOMP=1");
+            attempt = attempt(spec, lines, true, deadline);
+        }
+        return new ExecResult(attempt.exitCode, attempt.timedOut, attempt.output.text(),
+                attempt.output.truncated(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    List<String> command(ContainerSpec spec) {
+        List<String> cmd = new ArrayList<>();
+        // Own session and process group: no terminal signal reaches the container, and
+        // processes that escape the parent chain are still found by group or session.
+        setsid.ifPresent(s -> cmd.add(s.toString()));
+        cmd.addAll(prootCommand);
+        cmd.add("-v");
+        cmd.add("1");
+        cmd.add("-r");
+        cmd.add(spec.rootfs().toString());
+        for (String host : List.of("/dev", "/proc", "/sys", "/etc/resolv.conf", "/etc/hosts")) {
+            if (Files.exists(Path.of(host))) {
+                cmd.add("-b");
+                cmd.add(host);
+            }
+        }
+        for (Map.Entry<Path, String> bind : spec.binds().entrySet()) {
+            cmd.add("-b");
+            cmd.add(bind.getKey() + ":" + bind.getValue());
+        }
+        cmd.add("-w");
+        cmd.add(spec.workingDir());
+        cmd.addAll(spec.argv());
+        return cmd;
+    }
+
+    private Attempt attempt(ContainerSpec spec, Consumer<String> lines, boolean withoutSeccomp, long deadline) {
+        ProcessBuilder pb = new ProcessBuilder(command(spec))
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        pb.environment().clear();
+        pb.environment().putAll(spec.env());
+        if (withoutSeccomp) {
+            pb.environment().put("PROOT_NO_SECCOMP", "1");
+        }
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start proot (" + prootCommand.get(0) + "): " + e.getMessage(), e);
+        }
+        ProcessTree tree = new ProcessTree(process.pid());
+        TraceeExits exits = new TraceeExits(process.pid(), ProcessTree::children);
+        CappedText output = new CappedText(outputCap);
+        AtomicBoolean mainEnded = new AtomicBoolean();
+        ProotOutput proot = new ProotOutput(lines, output, exits, () -> mainEnded.set(true));
+        Thread pump = startPump(process.getInputStream(), proot, process.pid());
+
+        boolean timedOut = false;
+        boolean interrupted = false;
+        try {
+            timedOut = !awaitEnd(process, tree, mainEnded, deadline);
+            if (timedOut) {
+                tree.killAll(false);
+                process.waitFor();
+            }
+            pump.join(DRAIN_GRACE.toMillis());
+            if (pump.isAlive()) {
+                // Something outside proot still holds the pipe (proot died without reaping).
+                tree.killAll(false);
+                pump.join(DRAIN_GRACE.toMillis());
+            }
+        } catch (InterruptedException e) {
+            // The caller gave up (Ctrl-C in the shell): nothing of the container may outlive it.
+            tree.killAll(false);
+            Thread.currentThread().interrupt();
+            interrupted = true;
+        }
+        if (timedOut || interrupted) {
+            removeLoaderCopy(process.pid());
+        }
+        int exitCode;
+        if (timedOut || interrupted) {
+            exitCode = 137; // SIGKILL, as Docker and Lambda report it
+        } else {
+            OptionalInt main = exits.mainCode();
+            exitCode = main.isPresent() ? main.getAsInt() : proot.startFailureCode(process.exitValue());
+        }
+        boolean seccompTrouble = !timedOut && !interrupted && exitCode != 0 && proot.seccompMentioned()
+                && (!exits.any() || exitCode == SIGSYS_CODE);
+        return new Attempt(exitCode, timedOut, output, seccompTrouble);
+    }
+
+    /**
+     * Waits for proot to exit; true if it did before the deadline. Once the main process has
+     * ended, leftover tracees get a moment (proot usually exits right away) and are then killed.
+     */
+    private static boolean awaitEnd(Process process, ProcessTree tree, AtomicBoolean mainEnded, long deadline)
+            throws InterruptedException {
+        boolean leftoversKilled = false;
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return !process.isAlive();
+            }
+            if (process.waitFor(Math.min(remaining, POLL.toNanos()), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            if (mainEnded.get() && !leftoversKilled) {
+                tree.killAll(true);
+                leftoversKilled = true;
+            }
+        }
+    }
+
+    /**
+     * proot extracts its loader to /tmp/prooted-PID-XXXXXX and removes it when it exits; a
+     * killed proot cannot, and on Lambda /tmp outlives invocations.
+     */
+    private static void removeLoaderCopy(long prootPid) {
+        try (var copies = Files.newDirectoryStream(PROOT_TMP, "prooted-" + prootPid + "-*")) {
+            for (Path copy : copies) {
+                Files.deleteIfExists(copy);
+            }
+        } catch (IOException e) {
+            // 9 KB left behind is not worth failing the invocation for.
+        }
+    }
+
+    private static Thread startPump(InputStream in, ProotOutput sink, long pid) {
+        Thread t = new Thread(() -> {
+            try (in) {
+                new LineSplitter(MAX_PIECE_BYTES).pump(in, sink);
+            } catch (IOException e) {
+                // The pipe was closed under us: the run is over, what we have is the output.
+            }
+        }, "proot-output-" + pid);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void validate(ContainerSpec spec) {
+        if (spec.argv().isEmpty() || spec.argv().get(0).isEmpty()) {
+            throw new IllegalArgumentException("nothing to run: the command is empty");
+        }
+        if (!spec.workingDir().startsWith("/")) {
+            throw new IllegalArgumentException("working directory must be absolute: " + spec.workingDir());
+        }
+        for (Map.Entry<Path, String> bind : spec.binds().entrySet()) {
+            // proot splits a binding at ':'.
+            if (bind.getKey().toString().contains(":") || bind.getValue().contains(":")) {
+                throw new IllegalArgumentException("a bind path cannot contain ':': " + bind);
+            }
+        }
+    }
+
+    private static Optional<Path> onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate.toAbsolutePath());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record Attempt(int exitCode, boolean timedOut, CappedText output, boolean seccompTrouble) {
+    }
+}
