@@ -354,12 +354,14 @@ public final class LayerUnpacker {
     }
 
     private ImageException unsafe(String entry, String why) {
-        return new ImageException("unsafe layer " + layerDigest + " in image " + imageName + ": entry '"
-                + Messages.quote(entry) + "' " + why + "; refusing to unpack it");
+        // layers are named by digest; anything else (an archive being loaded) is named by its label
+        String where = Digests.isValid(layerDigest) ? "layer " + layerDigest + " in image " + imageName : layerDigest;
+        return new ImageException("unsafe " + where + ": entry '" + Messages.quote(entry) + "' " + why + "; refusing to unpack it");
     }
 
     private ImageException corrupt(String digest, IOException e) {
-        return new ImageException("cannot unpack layer " + digest + " of image " + imageName + ": "
+        String what = Digests.isValid(digest) ? "layer " + digest + " of image " + imageName : digest;
+        return new ImageException("cannot unpack " + what + ": "
                 + Messages.quote(String.valueOf(e.getMessage())), e);
     }
 
