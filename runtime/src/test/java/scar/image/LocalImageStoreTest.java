@@ -269,4 +269,53 @@ class LocalImageStoreTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void laterLayersDeleteFilesOfLowerLayersThroughWhiteouts() throws IOException {
+        TestImages.Spec spec = TestImages.Spec.cowsay()
+                .withFiles(root -> write(root.resolve("opt/app/old.txt"), "old"))
+                .withLayer(root -> {
+                    delete(root.resolve("usr/games/cowsay"));
+                    delete(root.resolve("opt/app/old.txt"));
+                    write(root.resolve("opt/app/new.txt"), "new");
+                });
+        try (TestRegistry own = TestRegistry.start(dir(dir, "own-registry"))) {
+            String ref = new TestImages(dir(dir, "build")).push(own, "layered:1", spec);
+            RemoteImage remote = new RegistryClient().resolve(ImageRef.parse(ref));
+            assertThat(remote.layers()).hasSize(2);
+            Image image = store().pull(ImageRef.parse(ref));
+            assertThat(image.rootfs().resolve("usr/games/cowsay")).doesNotExist();
+            assertThat(image.rootfs().resolve("opt/app/old.txt")).doesNotExist();
+            assertThat(image.rootfs().resolve("opt/app/new.txt")).hasContent("new");
+            assertThat(image.rootfs().resolve("bin/busybox")).isRegularFile();
+            try (Stream<Path> all = Files.walk(image.rootfs())) {
+                assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".wh."));
+            }
+        }
+    }
+
+    @Test
+    void loadsAnOciArchive() {
+        Path archive = new TestImages(dir(dir, "build")).ociArchive("oci:3", TestImages.Spec.cowsay().withCmd("/bin/true"));
+        Image image = store().load(archive);
+        assertThat(image.config().cmd()).containsExactly("/bin/true");
+        assertCowsayRootfs(image);
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -16,10 +16,17 @@ import java.util.function.Consumer;
 public final class TestImages {
     /**
      * What goes into a test image. {@code extraFiles} may add or change files in the root
-     * filesystem before it is packed (it receives the rootfs directory).
+     * filesystem before it is packed (it receives the rootfs directory); each of {@code upperLayers}
+     * then changes the rootfs again and is packed as one more layer (deletions become whiteouts).
      */
-    public record Spec(List<String> entrypoint, List<String> cmd, List<String> env, String workdir, Consumer<Path> extraFiles) {
+    public record Spec(List<String> entrypoint, List<String> cmd, List<String> env, String workdir, Consumer<Path> extraFiles,
+                       List<Consumer<Path>> upperLayers) {
+        public Spec(List<String> entrypoint, List<String> cmd, List<String> env, String workdir, Consumer<Path> extraFiles) {
+            this(entrypoint, cmd, env, workdir, extraFiles, List.of());
+        }
+
         public Spec {
+            upperLayers = List.copyOf(upperLayers);
             entrypoint = List.copyOf(entrypoint);
             cmd = List.copyOf(cmd);
             env = List.copyOf(env);
@@ -33,24 +40,31 @@ public final class TestImages {
         }
 
         public Spec withEntrypoint(String... args) {
-            return new Spec(List.of(args), cmd, env, workdir, extraFiles);
+            return new Spec(List.of(args), cmd, env, workdir, extraFiles, upperLayers);
         }
 
         public Spec withCmd(String... args) {
-            return new Spec(entrypoint, List.of(args), env, workdir, extraFiles);
+            return new Spec(entrypoint, List.of(args), env, workdir, extraFiles, upperLayers);
         }
 
         /** Each value is NAME=VALUE. */
         public Spec withEnv(String... values) {
-            return new Spec(entrypoint, cmd, List.of(values), workdir, extraFiles);
+            return new Spec(entrypoint, cmd, List.of(values), workdir, extraFiles, upperLayers);
         }
 
         public Spec withWorkdir(String dir) {
-            return new Spec(entrypoint, cmd, env, dir, extraFiles);
+            return new Spec(entrypoint, cmd, env, dir, extraFiles, upperLayers);
+        }
+
+        /** Adds a layer on top: {@code change} edits the rootfs left by the layers below. */
+        public Spec withLayer(Consumer<Path> change) {
+            List<Consumer<Path>> layers = new ArrayList<>(upperLayers);
+            layers.add(change);
+            return new Spec(entrypoint, cmd, env, workdir, extraFiles, layers);
         }
 
         public Spec withFiles(Consumer<Path> files) {
-            return new Spec(entrypoint, cmd, env, workdir, files);
+            return new Spec(entrypoint, cmd, env, workdir, files, upperLayers);
         }
     }
 
@@ -80,7 +94,12 @@ public final class TestImages {
         Path rootfs = bundle.resolve("rootfs");
         BusyboxRootfs.create(rootfs);
         spec.extraFiles().accept(rootfs);
-        Tools.run(build, List.of(umoci.toString(), "repack", "--image", image, bundle.toString()));
+        // --refresh-bundle: the next repack must diff against this layer, not the empty image
+        Tools.run(build, List.of(umoci.toString(), "repack", "--refresh-bundle", "--image", image, bundle.toString()));
+        for (Consumer<Path> layer : spec.upperLayers()) {
+            layer.accept(rootfs);
+            Tools.run(build, List.of(umoci.toString(), "repack", "--refresh-bundle", "--image", image, bundle.toString()));
+        }
         List<String> config = new ArrayList<>(List.of(umoci.toString(), "config", "--image", image));
         spec.entrypoint().forEach(a -> config.add("--config.entrypoint=" + a));
         spec.cmd().forEach(a -> config.add("--config.cmd=" + a));
@@ -116,6 +135,17 @@ public final class TestImages {
         Path skopeo = Tools.require("skopeo", "skopeo");
         Tools.run(workDir, List.of(skopeo.toString(), "copy", "--quiet", "oci:" + layout + ":" + nt[1],
                 "docker-archive:" + file + ":" + nt[0] + ":" + nt[1]));
+        return file;
+    }
+
+    /** Writes an OCI image layout archive ({@code skopeo copy ... oci-archive:FILE:TAG}); returns the file. */
+    public Path ociArchive(String nameAndTag, Spec spec) {
+        String[] nt = split(nameAndTag);
+        Path layout = buildOci(nt[1], spec);
+        Path file = layout.getParent().resolve(nt[0].replace('/', '_') + ".oci.tar");
+        Path skopeo = Tools.require("skopeo", "skopeo");
+        Tools.run(workDir, List.of(skopeo.toString(), "copy", "--quiet", "oci:" + layout + ":" + nt[1],
+                "oci-archive:" + file + ":" + nt[1]));
         return file;
     }
 
