@@ -65,7 +65,7 @@ public final class LocalImageStore implements ImageStore {
     public Image pull(ImageRef ref) {
         RemoteImage remote = registry.resolve(ref);
         String source = ref.display();
-        return cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
+        Image image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
             List<Descriptor> layers = remote.layers();
             for (int i = 0; i < layers.size(); i++) {
                 Descriptor layer = layers.get(i);
@@ -77,6 +77,42 @@ public final class LocalImageStore implements ImageStore {
                 Files.delete(blob);
             }
         });
+        remember(ref, image.id());
+        return image;
+    }
+
+    /**
+     * The image last pulled for {@code ref}, without touching the network (what {@code docker run}
+     * does with a local image). A digest reference only ever finds that exact manifest's image.
+     */
+    public Optional<Image> findByRef(ImageRef ref) {
+        try {
+            String id = Files.readString(refFile(ref)).trim();
+            return find(id).map(image -> withSource(image, ref.display()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ImageException("cannot read the image cache " + cacheDir + ": " + RegistryClient.describe(e), e);
+        }
+    }
+
+    /** Records ref -> id with a rename, so a reader sees the old id or the new one, never half a file. */
+    private void remember(ImageRef ref, String id) {
+        try {
+            Path file = refFile(ref);
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "ref-", ".tmp");
+            Files.writeString(tmp, id + "\n");
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ImageException("cannot update the image cache " + cacheDir + ": " + RegistryClient.describe(e), e);
+        }
+    }
+
+    private Path refFile(ImageRef ref) {
+        // hashed: references contain ':' and '/', and the file name must not be user-controlled
+        String key = Digests.hex(Digests.sha256(ref.canonical().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return cacheDir.resolve("refs").resolve(key);
     }
 
     @Override

@@ -125,6 +125,8 @@ class LocalImageStoreTest {
         }
         LocalImageStore fresh = store();
         Image found = fresh.find(pulled.id()).orElseThrow();
+        assertThat(fresh.findByRef(ImageRef.parse(pulled.source()))).contains(pulled);
+        assertThat(fresh.findByRef(ImageRef.parse(pulled.source().replaceFirst(":1$", ":2")))).isEmpty();
         assertThat(found).isEqualTo(pulled);
         assertCowsayRootfs(found);
         assertThat(fresh.find("sha256:" + "0".repeat(64))).isEmpty();
