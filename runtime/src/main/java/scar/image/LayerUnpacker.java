@@ -1,0 +1,372 @@
+package scar.image;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+
+/**
+ * Applies the layers of one image, in order, onto a root directory — treating every layer as hostile.
+ *
+ * <p>Nothing is ever written outside the root: entry names with {@code ..} or a leading '/' are
+ * rejected, every parent directory is checked to be a real directory (never a symlink, at any depth)
+ * before anything is created in it, and an existing entry is deleted before it is replaced, so a
+ * symlink planted by an earlier entry or layer cannot redirect a write. Symlinks are created with
+ * their targets as-is: they are only ever resolved inside the container.
+ *
+ * <p>OCI whiteouts are honoured: {@code .wh.NAME} removes NAME of lower layers and
+ * {@code .wh..wh..opq} empties a directory's lower-layer content, whether it comes before or after
+ * this layer's own files in that directory (paths written by the current layer are tracked).
+ *
+ * <p>One instance serves one image build; the size cap is for the whole image.
+ */
+public final class LayerUnpacker {
+    private static final String WHITEOUT = ".wh.";
+    private static final String OPAQUE = ".wh..wh..opq";
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+    private final Path root;
+    private final String imageName;
+    private final long maxUnpackedBytes;
+    private long unpackedBytes;
+
+    // per layer: what this layer has created, so whiteouts only hide lower layers
+    private Set<Path> writtenByLayer = new HashSet<>();
+    private String layerDigest = "";
+
+    /**
+     * @param root             an existing, empty (or partly built) directory to unpack into
+     * @param imageName        for messages: what the user asked for
+     * @param maxUnpackedBytes cap on file bytes written for the whole image
+     */
+    public LayerUnpacker(Path root, String imageName, long maxUnpackedBytes) {
+        this.root = root.toAbsolutePath().normalize();
+        this.imageName = imageName;
+        this.maxUnpackedBytes = maxUnpackedBytes;
+    }
+
+    /** File bytes written so far across all layers. */
+    public long unpackedBytes() {
+        return unpackedBytes;
+    }
+
+    /** Applies a layer file (plain, gzip or zstd tar); returns the sha256 of the uncompressed tar (its diff id). */
+    public String apply(Path layer, String digest) {
+        try (InputStream in = Files.newInputStream(layer)) {
+            return apply(in, digest);
+        } catch (IOException e) {
+            throw corrupt(digest, e);
+        }
+    }
+
+    /** Applies a layer stream (plain, gzip or zstd tar); returns the sha256 of the uncompressed tar (its diff id). */
+    public String apply(InputStream layer, String digest) {
+        this.layerDigest = digest;
+        this.writtenByLayer = new HashSet<>();
+        try {
+            MessageDigest diffId = Digests.newSha256();
+            InputStream plain = new DigestInputStream(decompress(layer), diffId);
+            TarArchiveInputStream tar = new TarArchiveInputStream(plain);
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                applyEntry(tar, entry);
+            }
+            // the diff id covers the whole uncompressed stream, including the end-of-archive padding
+            plain.transferTo(OutputStream.nullOutputStream());
+            return Digests.of(diffId);
+        } catch (IOException e) {
+            throw corrupt(digest, e);
+        }
+    }
+
+    private static InputStream decompress(InputStream raw) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
+        in.mark(4);
+        byte[] magic = in.readNBytes(4);
+        in.reset();
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+        }
+        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+            return new ZstdCompressorInputStream(in);
+        }
+        return in;
+    }
+
+    private void applyEntry(InputStream data, TarArchiveEntry entry) throws IOException {
+        String name = entry.getName();
+        List<String> parts = components(name, "entry");
+        if (parts.isEmpty()) {
+            return; // "./" itself: the root exists already
+        }
+        String base = parts.get(parts.size() - 1);
+        if (base.startsWith(WHITEOUT)) {
+            whiteout(name, parts, base);
+            return;
+        }
+        // devices and FIFOs also answer isFile(): test them first. They are never created: an
+        // unprivileged container has no use for them and creating them needs root anyway.
+        if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+            return;
+        }
+        Path parent = safeParent(name, parts);
+        Path target = parent.resolve(base);
+        if (entry.isDirectory()) {
+            BasicFileAttributes existing = attributes(target);
+            if (existing != null && !existing.isDirectory()) {
+                deleteTree(target);
+                existing = null;
+            }
+            if (existing == null) {
+                Files.createDirectory(target);
+            }
+            // owner keeps rwx on directories so later layers can write and the cache can be deleted
+            Files.setPosixFilePermissions(target, permissions(entry.getMode() | 0700));
+        } else if (entry.isSymbolicLink()) {
+            String link = entry.getLinkName();
+            if (link == null || link.isEmpty() || link.indexOf('\0') >= 0) {
+                throw unsafe(name, "is a symlink with an empty or invalid target");
+            }
+            replace(target);
+            Files.createSymbolicLink(target, Path.of(link));
+        } else if (entry.isLink()) {
+            Path source = hardlinkSource(name, entry.getLinkName());
+            replace(target);
+            Files.createLink(target, source);
+        } else if (entry.isFile()) {
+            replace(target);
+            writeFile(name, target, data, entry);
+        } else {
+            return; // other types (e.g. sockets, unknown vendor types) are skipped
+        }
+        writtenByLayer.add(target);
+    }
+
+    private void writeFile(String name, Path target, InputStream data, TarArchiveEntry entry) throws IOException {
+        if (unpackedBytes + entry.getSize() > maxUnpackedBytes) {
+            throw tooBig();
+        }
+        // CREATE_NEW + NOFOLLOW: if anything appeared at this path, fail rather than follow it
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = data.read(buf)) > 0) {
+                unpackedBytes += n;
+                if (unpackedBytes > maxUnpackedBytes) {
+                    throw tooBig();
+                }
+                out.write(buf, 0, n);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw unsafe(name, "collides with an entry created while unpacking");
+        }
+        Files.setPosixFilePermissions(target, permissions(entry.getMode()));
+        if (entry.getModTime() != null) {
+            Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getModTime().getTime()));
+        }
+    }
+
+    private Path hardlinkSource(String name, String linkName) throws IOException {
+        List<String> parts = components(linkName, "hardlink target");
+        if (parts.isEmpty()) {
+            throw unsafe(name, "is a hardlink to the root directory");
+        }
+        Path parent = existingParent(name, parts);
+        Path source = parent == null ? null : parent.resolve(parts.get(parts.size() - 1));
+        BasicFileAttributes attrs = source == null ? null : attributes(source);
+        if (attrs == null) {
+            throw unsafe(name, "is a hardlink to '" + Messages.quote(linkName) + "', which does not exist in the image");
+        }
+        if (!attrs.isRegularFile()) {
+            throw unsafe(name, "is a hardlink to '" + Messages.quote(linkName) + "', which is not a regular file");
+        }
+        return source;
+    }
+
+    private void whiteout(String name, List<String> parts, String base) throws IOException {
+        Path parent = existingParent(name, parts);
+        if (parent == null) {
+            return; // nothing below to hide
+        }
+        if (base.equals(OPAQUE)) {
+            clearLower(parent);
+            return;
+        }
+        String hidden = base.substring(WHITEOUT.length());
+        if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+            throw unsafe(name, "is a whiteout for an invalid name");
+        }
+        Path target = parent.resolve(hidden);
+        if (!writtenByLayer.contains(target)) {
+            deleteTree(target);
+        }
+    }
+
+    /** Deletes what lower layers put under {@code dir}, keeping what this layer wrote. */
+    private void clearLower(Path dir) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(children::add);
+        }
+        for (Path child : children) {
+            if (!writtenByLayer.contains(child)) {
+                deleteTree(child);
+            } else {
+                BasicFileAttributes attrs = attributes(child);
+                if (attrs != null && attrs.isDirectory()) {
+                    clearLower(child);
+                }
+            }
+        }
+    }
+
+    /** The parent directory of an entry, creating missing directories; never passes a symlink. */
+    private Path safeParent(String name, List<String> parts) throws IOException {
+        Path dir = root;
+        for (int i = 0; i < parts.size() - 1; i++) {
+            dir = dir.resolve(parts.get(i));
+            BasicFileAttributes attrs = attributes(dir);
+            if (attrs == null) {
+                Files.createDirectory(dir);
+                Files.setPosixFilePermissions(dir, permissions(0755));
+            } else if (attrs.isSymbolicLink()) {
+                throw unsafe(name, "goes through the symlink '" + Messages.quote(String.join("/", parts.subList(0, i + 1))) + "'");
+            } else if (!attrs.isDirectory()) {
+                throw unsafe(name, "goes through '" + Messages.quote(String.join("/", parts.subList(0, i + 1))) + "', which is not a directory");
+            }
+            // an ancestor of this layer's content survives an opaque whiteout of its parent
+            writtenByLayer.add(dir);
+        }
+        return dir;
+    }
+
+    /** Like {@link #safeParent} but creates nothing: null if a parent is missing. */
+    private Path existingParent(String name, List<String> parts) throws IOException {
+        Path dir = root;
+        for (int i = 0; i < parts.size() - 1; i++) {
+            dir = dir.resolve(parts.get(i));
+            BasicFileAttributes attrs = attributes(dir);
+            if (attrs == null) {
+                return null;
+            }
+            if (attrs.isSymbolicLink()) {
+                throw unsafe(name, "goes through the symlink '" + Messages.quote(String.join("/", parts.subList(0, i + 1))) + "'");
+            }
+            if (!attrs.isDirectory()) {
+                return null;
+            }
+        }
+        return dir;
+    }
+
+    /** Splits a tar name into components, rejecting absolute names and '..'. */
+    private List<String> components(String path, String what) {
+        if (path == null || path.indexOf('\0') >= 0) {
+            throw unsafe(String.valueOf(path), "has an invalid " + what + " name");
+        }
+        if (path.startsWith("/")) {
+            throw unsafe(path, what.equals("entry") ? "is an absolute path" : "has an absolute " + what);
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                throw unsafe(path, what.equals("entry") ? "contains '..'" : "has a " + what + " containing '..'");
+            }
+            parts.add(part);
+        }
+        return parts;
+    }
+
+    private void replace(Path target) throws IOException {
+        if (attributes(target) != null) {
+            deleteTree(target);
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Deletes a file, a symlink (not what it points to) or a directory tree. */
+    static void deleteTree(Path p) throws IOException {
+        BasicFileAttributes attrs = attributes(p);
+        if (attrs == null) {
+            return;
+        }
+        if (attrs.isDirectory()) {
+            // a read-only directory cannot be emptied; the owner may always make it writable
+            Files.setPosixFilePermissions(p, EnumSet.allOf(PosixFilePermission.class));
+            List<Path> children = new ArrayList<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(p)) {
+                stream.forEach(children::add);
+            }
+            for (Path child : children) {
+                deleteTree(child);
+            }
+        }
+        Files.deleteIfExists(p);
+    }
+
+    /** The permission bits of a tar mode; setuid, setgid and sticky bits are dropped on purpose. */
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+                PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                perms.add(order[bit]);
+            }
+        }
+        return perms;
+    }
+
+    private ImageException unsafe(String entry, String why) {
+        // layers are named by digest; anything else (an archive being loaded) is named by its label
+        String where = Digests.isValid(layerDigest) ? "layer " + layerDigest + " in image " + imageName : layerDigest;
+        return new ImageException("unsafe " + where + ": entry '" + Messages.quote(entry) + "' " + why + "; refusing to unpack it");
+    }
+
+    private ImageException corrupt(String digest, IOException e) {
+        String what = Digests.isValid(digest) ? "layer " + digest + " of image " + imageName : digest;
+        return new ImageException("cannot unpack " + what + ": "
+                + Messages.quote(String.valueOf(e.getMessage())), e);
+    }
+
+    private ImageException tooBig() {
+        return new ImageException("image " + imageName + " is too big: it unpacks to more than "
+                + Messages.bytes(maxUnpackedBytes) + ", the current limit; raise the image size limit to use it");
+    }
+}

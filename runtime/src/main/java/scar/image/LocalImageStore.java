@@ -1,0 +1,297 @@
+package scar.image;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The image cache on local disk:
+ * <pre>
+ * CACHE/images/&lt;hex of config digest&gt;/rootfs      the unpacked root filesystem
+ * CACHE/images/&lt;hex of config digest&gt;/image.json  id, source, config
+ * CACHE/tmp/                                       builds in progress
+ * CACHE/locks/&lt;hex&gt;.lock                          one builder per image, across processes
+ * </pre>
+ * An image directory only ever appears by an atomic rename of a complete build, so whatever is
+ * under {@code images/} can be trusted; a failed or killed build leaves at most junk in {@code tmp/}.
+ */
+public final class LocalImageStore implements ImageStore {
+    /** Hears about the slow steps, e.g. to show progress. All methods are optional. */
+    public interface Listener {
+        default void downloading(ImageRef ref, Descriptor layer, int index, int count) {
+        }
+
+        default void unpacked(Image image) {
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path cacheDir;
+    private final RegistryClient registry;
+    private final long maxUnpackedBytes;
+    private final Listener listener;
+    private final ArchiveReader archives;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes) {
+        this(cacheDir, registry, maxUnpackedBytes, new Listener() {
+        });
+    }
+
+    public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, Listener listener) {
+        this.cacheDir = cacheDir.toAbsolutePath().normalize();
+        this.registry = Objects.requireNonNull(registry);
+        this.maxUnpackedBytes = maxUnpackedBytes;
+        this.listener = Objects.requireNonNull(listener);
+        this.archives = new ArchiveReader(maxUnpackedBytes);
+    }
+
+    @Override
+    public Image pull(ImageRef ref) {
+        RemoteImage remote = registry.resolve(ref);
+        String source = ref.display();
+        Image image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
+            List<Descriptor> layers = remote.layers();
+            for (int i = 0; i < layers.size(); i++) {
+                Descriptor layer = layers.get(i);
+                listener.downloading(ref, layer, i + 1, layers.size());
+                Path blob = work.resolve("layer-" + i);
+                registry.download(ref, layer, blob);
+                String diffId = unpacker.apply(blob, layer.digest());
+                checkDiffId(source, remote.config(), layers.size(), i, diffId);
+                Files.delete(blob);
+            }
+        });
+        remember(ref, image.id());
+        return image;
+    }
+
+    /**
+     * The image last pulled for {@code ref}, without touching the network (what {@code docker run}
+     * does with a local image). A digest reference only ever finds that exact manifest's image.
+     */
+    public Optional<Image> findByRef(ImageRef ref) {
+        try {
+            String id = Files.readString(refFile(ref)).trim();
+            return find(id).map(image -> withSource(image, ref.display()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ImageException("cannot read the image cache " + cacheDir + ": " + RegistryClient.describe(e), e);
+        }
+    }
+
+    /** Records ref -> id with a rename, so a reader sees the old id or the new one, never half a file. */
+    private void remember(ImageRef ref, String id) {
+        try {
+            Path file = refFile(ref);
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "ref-", ".tmp");
+            Files.writeString(tmp, id + "\n");
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ImageException("cannot update the image cache " + cacheDir + ": " + RegistryClient.describe(e), e);
+        }
+    }
+
+    private Path refFile(ImageRef ref) {
+        // hashed: references contain ':' and '/', and the file name must not be user-controlled
+        String key = Digests.hex(Digests.sha256(ref.canonical().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return cacheDir.resolve("refs").resolve(key);
+    }
+
+    @Override
+    public Image load(Path archive) {
+        if (!Files.exists(archive)) {
+            throw new ImageException("image file " + archive + " not found");
+        }
+        if (!Files.isRegularFile(archive)) {
+            throw new ImageException("image file " + archive + " is not a regular file");
+        }
+        Path extracted = newTempDir("load-");
+        try {
+            ArchiveReader.Contents contents = archives.read(archive, extracted);
+            ParsedConfig config = contents.config();
+            return cachedOrBuild(config.digest(), archive.toString(), config.config(), (rootfs, work, unpacker) -> {
+                List<ArchiveReader.Layer> layers = contents.layers();
+                for (int i = 0; i < layers.size(); i++) {
+                    ArchiveReader.Layer layer = layers.get(i);
+                    String diffId = unpacker.apply(layer.file(), layer.label());
+                    checkDiffId(archive.toString(), config, layers.size(), i, diffId);
+                }
+            });
+        } finally {
+            deleteQuietly(extracted);
+        }
+    }
+
+    @Override
+    public Optional<Image> find(String imageId) {
+        if (!Digests.isValid(imageId)) {
+            return Optional.empty();
+        }
+        return read(Digests.hex(imageId));
+    }
+
+    /** The directory of the cache (for tools that report disk usage or clean up). */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    // ---- building
+
+    @FunctionalInterface
+    private interface Filler {
+        void fill(Path rootfs, Path work, LayerUnpacker unpacker) throws IOException;
+    }
+
+    private record Stored(String id, String source, ImageConfig config) {
+    }
+
+    private Image cachedOrBuild(String id, String source, ImageConfig config, Filler filler) {
+        String hex = Digests.hex(id);
+        Optional<Image> cached = read(hex);
+        if (cached.isPresent()) {
+            return withSource(cached.get(), source);
+        }
+        return withLock(hex, () -> {
+            // another thread or process may have finished it while we waited
+            Optional<Image> done = read(hex);
+            if (done.isPresent()) {
+                return withSource(done.get(), source);
+            }
+            Path build = newTempDir(hex + "-");
+            try {
+                Path rootfs = Files.createDirectory(build.resolve("rootfs"));
+                Path work = Files.createDirectory(build.resolve("work"));
+                filler.fill(rootfs, work, new LayerUnpacker(rootfs, source, maxUnpackedBytes));
+                LayerUnpacker.deleteTree(work);
+                JSON.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config));
+                Files.createDirectories(imagesDir());
+                Files.move(build, imagesDir().resolve(hex), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                deleteQuietly(build);
+                throw new ImageException("cannot store image " + source + " in " + cacheDir + ": " + RegistryClient.describe(e), e);
+            } catch (RuntimeException | Error e) {
+                deleteQuietly(build);
+                throw e;
+            }
+            Image image = read(hex).orElseThrow(() -> new ImageException("image " + source + " vanished from the cache"));
+            listener.unpacked(image);
+            return image;
+        });
+    }
+
+    private static void checkDiffId(String source, ParsedConfig config, int layerCount, int index, String diffId) {
+        // a config that lists a different number of layers cannot be matched up; the blob digests were checked already
+        if (config.diffIds().size() == layerCount && !config.diffIds().get(index).equals(diffId)) {
+            throw new ImageException("layer " + (index + 1) + " of image " + source + " does not match its config: expected "
+                    + config.diffIds().get(index) + ", got " + diffId);
+        }
+    }
+
+    private Optional<Image> read(String hex) {
+        Path dir = imagesDir().resolve(hex);
+        try {
+            Stored stored = JSON.readValue(dir.resolve("image.json").toFile(), Stored.class);
+            if (!Files.isDirectory(dir.resolve("rootfs"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Image(stored.id(), stored.source(), stored.config(), dir.resolve("rootfs")));
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ImageException("the cache entry " + dir + " is damaged (" + RegistryClient.describe(e)
+                    + "); delete it and pull the image again", e);
+        }
+    }
+
+    private static Image withSource(Image image, String source) {
+        return new Image(image.id(), source, image.config(), image.rootfs());
+    }
+
+    // ---- locking
+
+    private interface Body<T> {
+        T run();
+    }
+
+    /**
+     * One builder per image: a ReentrantLock for threads of this store, a FileChannel lock for
+     * other processes. Another store in this JVM on the same cache makes {@code lock()} throw
+     * OverlappingFileLockException; then we poll until it is done.
+     */
+    private <T> T withLock(String hex, Body<T> body) {
+        ReentrantLock lock = locks.computeIfAbsent(hex, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Path lockFile = cacheDir.resolve("locks").resolve(hex + ".lock");
+            Files.createDirectories(lockFile.getParent());
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock fileLock = acquire(channel);
+                try {
+                    return body.run();
+                } finally {
+                    fileLock.release();
+                }
+            }
+        } catch (IOException e) {
+            throw new ImageException("cannot lock the image cache " + cacheDir + ": " + RegistryClient.describe(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static FileLock acquire(FileChannel channel) throws IOException {
+        while (true) {
+            try {
+                return channel.lock();
+            } catch (OverlappingFileLockException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new ImageException("interrupted while waiting for another pull of the same image");
+                }
+            }
+        }
+    }
+
+    // ---- files
+
+    private Path imagesDir() {
+        return cacheDir.resolve("images");
+    }
+
+    private Path newTempDir(String prefix) {
+        try {
+            Path tmp = Files.createDirectories(cacheDir.resolve("tmp"));
+            return Files.createTempDirectory(tmp, prefix);
+        } catch (IOException e) {
+            throw new ImageException("cannot create a directory in the image cache " + cacheDir + ": " + RegistryClient.describe(e), e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            LayerUnpacker.deleteTree(p);
+        } catch (IOException e) {
+            // junk under tmp/ is never trusted; it only costs disk until the next cleanup
+        }
+    }
+}
