@@ -81,7 +81,7 @@ public final class CommandRunner {
 
     private static String describe(Exception exception) {
         if (exception instanceof TargetException || exception instanceof ImageException
-                || exception instanceof ConfigException) {
+                || exception instanceof ConfigException || exception instanceof scar.invoke.InvocationException) {
             return exception.getMessage();
         }
         if (exception instanceof InterruptedException) {

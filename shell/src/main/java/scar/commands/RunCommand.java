@@ -8,6 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import scar.invoke.InvocationRequest;
 import scar.invoke.InvocationResult;
+import scar.target.FunctionNotFoundException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,17 +57,20 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine commandLine = spec.commandLine();
         List<String> args = new ArrayList<>(words);
-        String function = name;
-        if (function == null) {
+        String chosen = name;
+        if (chosen == null) {
             if (args.isEmpty()) {
                 throw new CommandLine.ParameterException(commandLine, "no function given: run NAME [ARGS...]");
             }
-            function = args.remove(0);
+            chosen = args.remove(0);
         }
+        String function = chosen;
         InvocationRequest request = new InvocationRequest(UUID.randomUUID().toString(),
                 script == null ? null : ScriptFiles.read(commandLine, script), args,
                 EnvironmentOptions.parse(commandLine, env));
         Console console = session.console();
+        // An unknown name fails before a request id is printed for an invocation that never ran.
+        session.target().find(function).orElseThrow(() -> new FunctionNotFoundException(function));
         if (!json) {
             console.info("Request Id: " + request.requestId());
         }

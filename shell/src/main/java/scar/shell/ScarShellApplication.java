@@ -76,7 +76,7 @@ public class ScarShellApplication {
      * completes them; their options and execution belong to the picocli grammar.
      */
     @Bean
-    CommandCatalog.CommandResolver scarCommands() {
+    org.springframework.shell.command.CommandResolver scarCommands() {
         return () -> CommandRunner.commandDescriptions().entrySet().stream()
                 .map(entry -> CommandRegistration.builder()
                         .command(entry.getKey())
