@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "init", sortOptions = false,
+@Command(name = "init", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Create a function from a container image.",
         footer = {"", "Examples:",
                 "  init grycap/cowsay",

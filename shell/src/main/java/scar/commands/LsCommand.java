@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "ls", description = "List functions.",
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List functions.",
         footer = {"", "Examples:", "  ls", "  ls --json"})
 public final class LsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the list as JSON")

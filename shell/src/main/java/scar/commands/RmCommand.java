@@ -11,7 +11,7 @@ import scar.target.FunctionNotFoundException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "rm", description = "Remove functions and their local data.",
+@Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove functions and their local data.",
         footer = {"", "Examples:", "  rm -n hello", "  rm -a"})
 public final class RmCommand implements Callable<Integer> {
     @Spec

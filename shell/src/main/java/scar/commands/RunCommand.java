@@ -19,7 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
-@Command(name = "run", sortOptions = false,
+@Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Invoke a function once and print the container's output.",
         footer = {"", "ARGS after NAME replace the image's command; they are passed on as written.", "",
                 "Examples:",
@@ -82,6 +82,9 @@ public final class RunCommand implements Callable<Integer> {
         } else {
             if (result.outputTruncated()) {
                 console.info("note: output was cut at the 6 MB response limit; the log has all of it");
+            }
+            if (result.exitCode() != 0 && !result.timedOut()) {
+                console.info("exit code " + result.exitCode());
             }
             if (result.timedOut()) {
                 console.error("function '" + function + "' timed out after " + result.durationMillis() / 1000

@@ -22,6 +22,13 @@ public final class ScarMain {
 
     public static void main(String[] args) {
         if (args.length == 0) {
+            // A broken scar.cfg is one line here, not a failed Spring context.
+            try {
+                new SessionFactory(System.getenv()).open(StandardConsole.system());
+            } catch (ConfigException e) {
+                StandardConsole.system().error(e.getMessage());
+                System.exit(ExitCodes.FAILURE);
+            }
             ScarShellApplication.start(args);
             return;
         }

@@ -7,6 +7,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Primary;
 import org.springframework.shell.ResultHandlerService;
 import org.springframework.shell.Shell;
 import org.springframework.shell.command.CommandCatalog;
@@ -60,7 +61,8 @@ public class ScarShellApplication {
     }
 
     @Bean
-    Shell shell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
+    @Primary
+    Shell scarShell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
                 ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner) {
         return new ScarShell(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings, runner);
     }

@@ -63,6 +63,20 @@ class LocalFunctionLifecycleTest extends CommandTestBase {
     }
 
     @Test
+    void sampleImageTarballRunsOffline() throws Exception {
+        Path tarball = home.resolve("hello.tar");
+        Process build = new ProcessBuilder("../scripts/sample-image", tarball.toString()).redirectErrorStream(true).start();
+        String buildOutput = new String(build.getInputStream().readAllBytes());
+        assertThat(build.waitFor()).as(buildOutput).isZero();
+
+        assertThat(scar("init", "-n", "hello", "-if", tarball.toString()).exitCode()).isZero();
+        Outcome run = scar("run", "hello");
+
+        assertThat(run.out()).contains("< Hello from scar >");
+        assertThat(scar("run", "hello", "/usr/games/fortune").out()).contains("without a Docker daemon");
+    }
+
+    @Test
     void defaultNameComesFromTheImageName() {
         Outcome init = scar("init", image);
 
