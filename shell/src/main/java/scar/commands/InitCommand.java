@@ -79,6 +79,7 @@ public final class InitCommand implements Callable<Integer> {
                 EnvironmentOptions.parse(commandLine, env),
                 initScript == null ? null : ScriptFiles.read(commandLine, initScript));
         FunctionSpec created = session.target().create(function);
+        session.context().functionCreated(created);
         session.console().println("Function '" + created.name() + "' successfully created.");
         return ExitCodes.OK;
     }

@@ -25,6 +25,7 @@ public final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<FunctionSpec> functions = session.target().list();
+        session.context().functionsListed(functions);
         if (json) {
             List<Map<String, Object>> rows = functions.stream().map(LsCommand::describe).toList();
             session.console().println(new ObjectMapper().writeValueAsString(Map.of("Functions", rows)));

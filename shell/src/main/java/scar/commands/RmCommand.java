@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove functions and their local data.",
-        footer = {"", "Examples:", "  rm -n hello", "  rm -a"})
+        footer = {"", "Examples:", "  rm -n hello", "  rm -a", "  rm            (the current function, set with use NAME)"})
 public final class RmCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,8 +39,11 @@ public final class RmCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(commandLine, "give the function name once: rm -n NAME");
         }
         String target = name != null ? name : positionalName;
-        if (all == (target != null)) {
+        if (all && target != null) {
             throw new CommandLine.ParameterException(commandLine, "give either -n NAME or -a");
+        }
+        if (!all) {
+            target = CurrentFunction.orCurrent(session, target, commandLine, "rm -n NAME or rm -a");
         }
         List<String> names = all
                 ? session.target().list().stream().map(FunctionSpec::name).toList()
@@ -50,6 +53,7 @@ public final class RmCommand implements Callable<Integer> {
         }
         for (String function : names) {
             session.target().remove(function);
+            session.context().functionRemoved(function);
             session.console().println("Function '" + function + "' successfully deleted.");
         }
         return ExitCodes.OK;

@@ -21,7 +21,9 @@ import java.util.function.Consumer;
 
 @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Invoke a function once and print the container's output.",
-        footer = {"", "ARGS after NAME replace the image's command; they are passed on as written.", "",
+        footer = {"", "ARGS after NAME replace the image's command; they are passed on as written.",
+                "With a current function (use NAME), the first word is a NAME only if such a function exists;",
+                "otherwise all words are ARGS for the current function.", "",
                 "Examples:",
                 "  run scar-grycap-cowsay",
                 "  run hello /usr/games/fortune",
@@ -57,13 +59,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine commandLine = spec.commandLine();
         List<String> args = new ArrayList<>(words);
-        String chosen = name;
-        if (chosen == null) {
-            if (args.isEmpty()) {
-                throw new CommandLine.ParameterException(commandLine, "no function given: run NAME [ARGS...]");
-            }
-            chosen = args.remove(0);
-        }
+        String chosen = name != null ? name : CurrentFunction.forRun(session, args, commandLine);
         String function = chosen;
         InvocationRequest request = new InvocationRequest(UUID.randomUUID().toString(),
                 script == null ? null : ScriptFiles.read(commandLine, script), args,

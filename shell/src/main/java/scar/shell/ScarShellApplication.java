@@ -69,7 +69,7 @@ public class ScarShellApplication {
 
     @Bean
     PromptProvider prompt(Session session) {
-        return () -> new AttributedString("scar[" + session.target().name() + "]> ",
+        return () -> new AttributedString(session.context().prompt(),
                 AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN));
     }
 
