@@ -28,6 +28,11 @@ public final class CommandRunner {
         return new CommandLine(ScarCommand.class, new NoSessionFactory()).getSubcommands().keySet();
     }
 
+    /** scar's grammar without a session, for completion and for generating the bash/zsh scripts. */
+    public static CommandLine grammar() {
+        return new CommandLine(ScarCommand.class, new NoSessionFactory());
+    }
+
     /** Each command's name and one-line description, in the order of the grammar. */
     public static java.util.Map<String, String> commandDescriptions() {
         java.util.Map<String, String> descriptions = new java.util.LinkedHashMap<>();

@@ -35,12 +35,12 @@ final class CurrentFunction {
         return current;
     }
 
-    /** The given name, else the current function, else a usage error naming {@code usage}. */
-    static String orCurrent(Session session, String given, CommandLine commandLine, String usage) {
+    /** The given name, else the current function, else a usage error: {@code problem}, and how to set one. */
+    static String orCurrent(Session session, String given, CommandLine commandLine, String problem) {
         if (given != null) {
             return given;
         }
         return session.context().currentFunction().orElseThrow(() -> new CommandLine.ParameterException(commandLine,
-                "no function given: " + usage + ", or set a current one with 'use NAME'"));
+                problem + ", or set a current function with 'use NAME'"));
     }
 }

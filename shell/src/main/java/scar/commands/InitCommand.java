@@ -47,13 +47,13 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = {"-s", "--init-script"}, paramLabel = "FILE", description = "Shell script run by every invocation")
     Path initScript;
 
-    @Option(names = {"-i", "--image"}, paramLabel = "IMAGE", description = "Image reference")
+    @Option(names = {"-i", "--image"}, paramLabel = "IMAGE", completionCandidates = scar.completion.Candidates.Images.class,  description = "Image reference")
     String imageOption;
 
     @Option(names = {"-if", "--image-file"}, paramLabel = "FILE", description = "Image from a 'docker save' tarball")
     Path imageFile;
 
-    @Parameters(arity = "0..1", paramLabel = "IMAGE", description = "Image reference, e.g. grycap/cowsay or host:5000/name:tag")
+    @Parameters(arity = "0..1", paramLabel = "IMAGE", completionCandidates = scar.completion.Candidates.Images.class,  description = "Image reference, e.g. grycap/cowsay or host:5000/name:tag")
     String imagePositional;
 
     private final Session session;

@@ -17,7 +17,7 @@ public final class ProfileCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "The profile to use")
+    @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = scar.completion.Candidates.Profiles.class, description = "The profile to use")
     String value;
 
     private final Session session;

@@ -17,7 +17,7 @@ public final class RegionCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "The region to use")
+    @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = scar.completion.Candidates.Regions.class, description = "The region to use")
     String value;
 
     private final Session session;

@@ -17,13 +17,13 @@ public final class RmCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Function to remove")
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function to remove")
     String name;
 
     @Option(names = {"-a", "--all"}, description = "Remove all functions")
     boolean all;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Function to remove (same as -n)")
+    @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function to remove (same as -n)")
     String positionalName;
 
     private final Session session;
@@ -43,7 +43,7 @@ public final class RmCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(commandLine, "give either -n NAME or -a");
         }
         if (!all) {
-            target = CurrentFunction.orCurrent(session, target, commandLine, "rm -n NAME or rm -a");
+            target = CurrentFunction.orCurrent(session, target, commandLine, "give either -n NAME or -a");
         }
         List<String> names = all
                 ? session.target().list().stream().map(FunctionSpec::name).toList()

@@ -33,7 +33,7 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Function to run (or the first word)")
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function to run (or the first word)")
     String name;
 
     @Option(names = {"-s", "--script"}, paramLabel = "FILE", description = "Shell script to run in the container")
@@ -45,7 +45,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON")
     boolean json;
 
-    @Parameters(paramLabel = "NAME ARGS", description = "Function name, then arguments for the container")
+    @Parameters(paramLabel = "NAME ARGS", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function name, then arguments for the container")
     List<String> words = new ArrayList<>();
 
     private final Session session;

@@ -15,7 +15,7 @@ public final class TargetCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "TARGET", description = "local or aws")
+    @Parameters(arity = "0..1", paramLabel = "TARGET", completionCandidates = scar.completion.Candidates.Targets.class, description = "local or aws")
     String target;
 
     private final Session session;

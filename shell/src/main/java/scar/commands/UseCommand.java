@@ -27,7 +27,7 @@ public final class UseCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the current function as JSON")
     boolean json;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Function to make current")
+    @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function to make current")
     String name;
 
     private final Session session;

@@ -17,6 +17,7 @@ import org.springframework.shell.exit.ExitCodeMappings;
 import org.springframework.shell.jline.PromptProvider;
 import scar.commands.CommandRunner;
 import scar.commands.Session;
+import scar.completion.GrammarCompleter;
 import scar.config.ConfigFolder;
 
 import java.util.HashMap;
@@ -63,8 +64,9 @@ public class ScarShellApplication {
     @Bean
     @Primary
     Shell scarShell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
-                ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner) {
-        return new ScarShell(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings, runner);
+                ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner, Session session) {
+        var completer = new GrammarCompleter(CommandRunner.grammar().getCommandSpec(), () -> session.context().completion());
+        return new ScarShell(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings, runner, completer);
     }
 
     @Bean

@@ -72,7 +72,7 @@ class SessionContextTest extends SessionTestBase {
         shell("use", "other");
         shell("rm", "-n", "other");
         assertThat(session.context().prompt()).isEqualTo("scar[local]> ");
-        shell("rm").failsWithOneClearLine("no function given: rm -n NAME or rm -a, or set a current one with 'use NAME'");
+        shell("rm").failsWithOneClearLine("give either -n NAME or -a, or set a current function with 'use NAME'");
     }
 
     @Test
