@@ -65,8 +65,15 @@ public final class CommandRunner {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((exception, args) -> {
             lastError = exception;
-            console.error(exception.getMessage());
             CommandLine failed = exception.getCommandLine();
+            if (failed.getCommandName().equals("scar") && exception instanceof CommandLine.UnmatchedArgumentException unmatched
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                // one line: the unknown word and what would have worked
+                console.error("unknown command '" + unmatched.getUnmatched().get(0) + "'; commands: "
+                        + String.join(", ", failed.getSubcommands().keySet()) + " (scar --help for more)");
+                return ExitCodes.USAGE;
+            }
+            console.error(exception.getMessage());
             String command = failed.getCommandName().equals("scar") ? "" : failed.getCommandName() + " ";
             console.info("Try '" + command + "--help' for usage.");
             return ExitCodes.USAGE;

@@ -38,7 +38,7 @@ public final class ConfigCommand implements Callable<Integer> {
         for (Setting setting : settings) {
             table.add(List.of(setting.name(), setting.value(), setting.source().label()));
         }
-        table.print(session.console().out());
+        table.print(session.console().out(), session.console().width());
         session.console().out().flush();
         return ExitCodes.OK;
     }

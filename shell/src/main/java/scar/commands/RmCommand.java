@@ -26,6 +26,9 @@ public final class RmCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function to remove (same as -n)")
     String positionalName;
 
+    @Option(names = "--json", description = "Print the removed functions as JSON")
+    boolean json;
+
     private final Session session;
 
     public RmCommand(Session session) {
@@ -33,7 +36,7 @@ public final class RmCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         CommandLine commandLine = spec.commandLine();
         if (name != null && positionalName != null) {
             throw new CommandLine.ParameterException(commandLine, "give the function name once: rm -n NAME");
@@ -54,7 +57,13 @@ public final class RmCommand implements Callable<Integer> {
         for (String function : names) {
             session.target().remove(function);
             session.context().functionRemoved(function);
-            session.console().println("Function '" + function + "' successfully deleted.");
+            if (!json) {
+                session.console().println("Function '" + function + "' successfully deleted.");
+            }
+        }
+        if (json) {
+            session.console().println(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writeValueAsString(java.util.Map.of("Deleted", names)));
         }
         return ExitCodes.OK;
     }

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
                 "  run scar-grycap-cowsay",
                 "  run hello /usr/games/fortune",
                 "  run hello -e A=1 -e B=2 -s show-env.sh",
-                "  run hello --json"})
+                "  run hello --json",
+                "  run hello -v"})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,6 +45,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as JSON")
     boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also print the whole response with timings (on stderr; inside the JSON with --json)")
+    boolean verbose;
 
     @Parameters(paramLabel = "NAME ARGS", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function name, then arguments for the container")
     List<String> words = new ArrayList<>();
@@ -72,15 +76,28 @@ public final class RunCommand implements Callable<Integer> {
         }
         // Without --json the output streams as it is written; with it, it comes once, inside the document.
         Consumer<String> live = json ? line -> { } : console::println;
+        long started = System.nanoTime();
         InvocationResult result = session.target().invoke(function, request, live);
+        long totalMillis = (System.nanoTime() - started) / 1_000_000;
         if (json) {
-            console.println(mapper.writeValueAsString(Map.of("LambdaOutput", describe(result))));
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("LambdaOutput", describe(result));
+            if (verbose) {
+                document.put("Timings", Map.of("TotalMillis", totalMillis, "FunctionMillis", result.durationMillis()));
+            }
+            console.println(mapper.writeValueAsString(document));
         } else {
             if (result.outputTruncated()) {
                 console.info("note: output was cut at the 6 MB response limit; the log has all of it");
             }
             if (result.exitCode() != 0 && !result.timedOut()) {
                 console.info("exit code " + result.exitCode());
+            }
+            if (verbose) {
+                Map<String, Object> response = describe(result);
+                response.remove("Output");
+                response.put("TotalMillis", totalMillis);
+                console.info("Response: " + mapper.writeValueAsString(response));
             }
             if (result.timedOut()) {
                 console.error("function '" + function + "' timed out after " + result.durationMillis() / 1000

@@ -34,6 +34,7 @@ public final class SessionContext {
     private String region;
     private String currentFunction;
     private ExecutorService background;
+    private int scriptDepth;
 
     /**
      * @param completionFolder where completion names are written for bash/zsh, or null to keep them in memory only
@@ -156,6 +157,19 @@ public final class SessionContext {
             });
         }
         return background;
+    }
+
+    /** Counts nested {@code script} commands; false (and no change) when {@code max} are already running. */
+    public synchronized boolean enterScript(int max) {
+        if (scriptDepth >= max) {
+            return false;
+        }
+        scriptDepth++;
+        return true;
+    }
+
+    public synchronized void leaveScript() {
+        scriptDepth--;
     }
 
     /** What the prompt shows: {@code scar[local]:hello> } or {@code scar[aws:dev/eu-west-1]> }. */

@@ -52,7 +52,7 @@ public class ScarShellApplication {
 
     @Bean
     Session session(@Lazy Terminal terminal) {
-        var console = new StandardConsole(terminal.writer(), terminal.writer(), true);
+        var console = new StandardConsole(terminal.writer(), terminal.writer(), true, terminal::getWidth);
         return new SessionFactory(System.getenv()).open(console);
     }
 
