@@ -14,7 +14,9 @@ import scar.target.LocalTarget;
 import scar.target.Target;
 import scar.config.ConfigException;
 
+import java.nio.file.Path;
 import java.util.Map;
+import scar.storage.LocalObjectStorage;
 
 /** Wires a session from the environment and scar.cfg: the one place that knows the concrete classes. */
 public final class SessionFactory {
@@ -40,6 +42,8 @@ public final class SessionFactory {
         }
         var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
-        return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
+        Path local = folder.root().resolve("local");
+        return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor,
+                new LocalObjectStorage(local.resolve("buckets")), local.resolve("bindings"), local.resolve("ledgers"));
     }
 }
