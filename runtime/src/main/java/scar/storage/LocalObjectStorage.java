@@ -127,6 +127,13 @@ public final class LocalObjectStorage implements ObjectStorage {
 
     @Override
     public void get(String bucket, String key, Path destination) {
+        Uninterrupted.call(() -> {
+            download(bucket, key, destination);
+            return null;
+        });
+    }
+
+    private void download(String bucket, String key, Path destination) {
         ObjectKeys.require(key);
         Path dir = existingBucket(bucket);
         Path file = dir.resolve(key);
@@ -156,12 +163,12 @@ public final class LocalObjectStorage implements ObjectStorage {
 
     @Override
     public void put(String bucket, String key, Path source) {
-        write(bucket, key, source, true);
+        Uninterrupted.call(() -> write(bucket, key, source, true));
     }
 
     @Override
     public boolean putIfAbsent(String bucket, String key, Path source) {
-        return write(bucket, key, source, false);
+        return Uninterrupted.call(() -> write(bucket, key, source, false));
     }
 
     @Override

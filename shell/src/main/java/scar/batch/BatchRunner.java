@@ -154,7 +154,11 @@ public final class BatchRunner {
                 error = oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
             running.decrementAndGet();
-            if (Thread.currentThread().isInterrupted()) {
+            // Only a run the interrupt cut short is left pending; one that ended on its own keeps its verdict.
+            boolean cut = invocation == null ? Thread.currentThread().isInterrupted()
+                    : Thread.currentThread().isInterrupted() && !invocation.result().timedOut()
+                      && invocation.result().exitCode() == 137;
+            if (cut) {
                 // Stopped by Ctrl-C: not a verdict on the input; it stays pending for the next batch.
                 ledger.finish(input, requestId, LedgerEntry.INTERRUPTED, null);
                 if (invocation != null) {

@@ -129,6 +129,8 @@ public final class Ledger {
 
     /** Reads what other processes appended, then runs {@code action}, all under the file lock. */
     private <T> T withLock(Locked<T> action) {
+        // File channels close on interrupt: a Ctrl-C must not cost the record of a run.
+        boolean interrupted = Thread.interrupted();
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -142,6 +144,10 @@ public final class Ledger {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update the ledger " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
