@@ -93,7 +93,8 @@ public final class CommandRunner {
 
     private static String describe(Exception exception) {
         if (exception instanceof TargetException || exception instanceof ImageException
-                || exception instanceof ConfigException || exception instanceof scar.invoke.InvocationException) {
+                || exception instanceof ConfigException || exception instanceof scar.invoke.InvocationException
+                || exception instanceof scar.storage.StorageException) {
             return exception.getMessage();
         }
         if (exception instanceof InterruptedException) {

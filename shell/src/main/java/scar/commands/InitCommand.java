@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
                 "  init grycap/cowsay",
                 "  init -v --json grycap/cowsay",
                 "  init -n hello -m 256 -t 60 -if hello.tar",
-                "  init -n thumbs -e SIZE=128 -s resize.sh 127.0.0.1:5000/imagemagick:7"})
+                "  init -n thumbs -e SIZE=128 -s resize.sh 127.0.0.1:5000/imagemagick:7",
+                "  init -n counts -s wc.sh -es my-bucket -if hello.tar   (each file put in my-bucket/input/ runs it)"})
 public final class InitCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +55,11 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = {"-if", "--image-file"}, paramLabel = "FILE", description = "Image from a 'docker save' tarball")
     Path imageFile;
 
-    @Parameters(arity = "0..1", paramLabel = "IMAGE", completionCandidates = scar.completion.Candidates.Images.class,  description = "Image reference, e.g. grycap/cowsay or host:5000/name:tag")
+    @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET",
+            description = "Bind to BUCKET (created with input/ and output/ if needed): each new file under input/ invokes the function")
+    String eventSource;
+
+    @Parameters(arity = "0..1", paramLabel = "IMAGE", completionCandidates = scar.completion.Candidates.Images.class, description = "Image reference, e.g. grycap/cowsay or host:5000/name:tag")
     String imagePositional;
 
     @Option(names = "--json", description = "Print the created function as JSON")
@@ -79,6 +84,12 @@ public final class InitCommand implements Callable<Integer> {
         int timeoutSeconds = timeout != null ? timeout : defaults.timeoutSeconds();
         int thresholdSeconds = threshold != null ? threshold : defaults.timeoutThresholdSeconds();
         validate(commandLine, functionName, memoryMb, timeoutSeconds, thresholdSeconds);
+        // Checked before the image is pulled, so a bad bucket name leaves no function behind.
+        String bucket = eventSource == null ? null : BucketPath.parse(commandLine, eventSource).bucket();
+        if (eventSource != null && !BucketPath.parse(commandLine, eventSource).path().isEmpty()) {
+            throw new CommandLine.ParameterException(commandLine, "give the bucket only (-es " + bucket
+                    + "): its input/ and output/ folders are used");
+        }
 
         NewFunction function = new NewFunction(functionName, imageFile == null ? image : null, imageFile,
                 memoryMb, timeoutSeconds, thresholdSeconds,
@@ -107,6 +118,9 @@ public final class InitCommand implements Callable<Integer> {
             if (verbose) {
                 session.console().info("Image " + created.imageId() + " ready and function created in " + millis + " ms");
             }
+        }
+        if (bucket != null) {
+            new BucketBinding(session).bind(created.name(), bucket);
         }
         return ExitCodes.OK;
     }

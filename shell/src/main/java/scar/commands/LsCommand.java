@@ -10,14 +10,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List functions.",
-        footer = {"", "Examples:", "  ls", "  ls -v", "  ls --json"})
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List functions, or the files of a bucket (-b).",
+        footer = {"", "Examples:", "  ls", "  ls -v", "  ls --json", "  ls -b my-bucket", "  ls -b my-bucket/output"})
 public final class LsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the list as JSON")
     boolean json;
 
     @Option(names = {"-v", "--verbose"}, description = "More columns, and how long the listing took (on stderr)")
     boolean verbose;
+
+    @Option(names = {"-b", "--bucket"}, paramLabel = "BUCKET[/PATH]", description = "List the keys of a bucket, with size and time")
+    String bucket;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     private final Session session;
 
@@ -27,6 +33,9 @@ public final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (bucket != null) {
+            return new BucketListing(session).print(BucketPath.parse(spec.commandLine(), bucket), json);
+        }
         long started = System.nanoTime();
         List<FunctionSpec> functions = session.target().list();
         long millis = (System.nanoTime() - started) / 1_000_000;

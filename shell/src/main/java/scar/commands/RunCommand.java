@@ -29,7 +29,9 @@ import java.util.function.Consumer;
                 "  run hello /usr/games/fortune",
                 "  run hello -e A=1 -e B=2 -s show-env.sh",
                 "  run hello --json",
-                "  run hello -v"})
+                "  run hello -v",
+                "  run -es photos            (every file in photos/input/ through the bound function)",
+                "  run -es photos thumbs --retry-failed"})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,7 +51,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also print the whole response with timings (on stderr; inside the JSON with --json)")
     boolean verbose;
 
-    @Parameters(paramLabel = "NAME ARGS", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function name, then arguments for the container")
+    @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET",
+            description = "Run once per file in BUCKET's input/ (pending ones; the function bound to it by default)")
+    String eventSource;
+
+    @Option(names = "--retry-failed", description = "With -es: rerun only the inputs whose last run failed")
+    boolean retryFailed;
+
+    @Parameters(paramLabel = "NAME ARGS", completionCandidates = scar.completion.Candidates.Functions.class, description = "Function name, then arguments for the container")
     List<String> words = new ArrayList<>();
 
     private final Session session;
@@ -63,7 +72,19 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine commandLine = spec.commandLine();
         List<String> args = new ArrayList<>(words);
-        String chosen = name != null ? name : CurrentFunction.forRun(session, args, commandLine);
+        String chosen = name;
+        if (eventSource != null) {
+            String function = chosen != null || args.isEmpty() ? chosen : args.remove(0);
+            return new EventSourceRun(session).run(commandLine, eventSource, function,
+                    script == null ? null : ScriptFiles.read(commandLine, script), args,
+                    EnvironmentOptions.parse(commandLine, env), retryFailed, json);
+        }
+        if (retryFailed) {
+            throw new CommandLine.ParameterException(commandLine, "--retry-failed needs a bucket: run -es BUCKET --retry-failed");
+        }
+        if (chosen == null) {
+            chosen = CurrentFunction.forRun(session, args, commandLine);
+        }
         String function = chosen;
         InvocationRequest request = new InvocationRequest(UUID.randomUUID().toString(),
                 script == null ? null : ScriptFiles.read(commandLine, script), args,
@@ -107,7 +128,8 @@ public final class RunCommand implements Callable<Integer> {
         return result.exitCode();
     }
 
-    private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("-n", "--name", "-s", "--script", "-e", "--env");
+    private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("-n", "--name", "-s", "--script", "-e", "--env",
+            "-es", "--event-source");
 
     /**
      * Marks where the container's ARGS begin, so that {@code run NAME -s x.sh} still reads

@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
         description = "Run container images as serverless functions, on this machine or on AWS Lambda.",
         subcommands = {InitCommand.class, RunCommand.class, LsCommand.class, RmCommand.class,
                 UseCommand.class, TargetCommand.class, ProfileCommand.class, RegionCommand.class, ConfigCommand.class,
-                ScriptCommand.class})
+                ScriptCommand.class, PutCommand.class, GetCommand.class})
 public final class ScarCommand {
 }

@@ -56,6 +56,17 @@ public class ScarShellApplication {
         return new SessionFactory(System.getenv()).open(console);
     }
 
+    /**
+     * The bucket watcher runs while the shell does: files put into a bound bucket's input/ by any
+     * program, and those that arrived while no shell ran, are processed once each.
+     */
+    @Bean
+    @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+    org.springframework.boot.ApplicationRunner bucketWatcher(Session session) {
+        return arguments -> new scar.batch.BucketWatcher(session.target(), session.config().effectiveBatchConcurrency(),
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), session.console()::info).start();
+    }
+
     @Bean
     CommandRunner commandRunner(Session session) {
         return new CommandRunner(session);

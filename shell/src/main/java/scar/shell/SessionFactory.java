@@ -20,8 +20,10 @@ import scar.session.Settings;
 import scar.session.TargetKey;
 import scar.target.TargetException;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import scar.storage.LocalObjectStorage;
 
 /** Wires a session from the environment and scar.cfg: the one place that knows the concrete classes. */
 public final class SessionFactory {
@@ -56,6 +58,8 @@ public final class SessionFactory {
         }
         var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
-        return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
+        Path local = folder.root().resolve("local");
+        return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor,
+                new LocalObjectStorage(local.resolve("buckets")), local.resolve("bindings"), local.resolve("ledgers"));
     }
 }

@@ -18,9 +18,9 @@ class OneShotConventionsTest extends SessionTestBase {
     void anUnknownCommandIsOneLineNamingTheCommandsAndExitsTwo() {
         Outcome outcome = scar("frobnicate", "x");
         assertThat(outcome.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(outcome.err().lines()).containsExactly(
-                "error: unknown command 'frobnicate'; commands: init, run, ls, rm, use, target, profile, region, config, "
-                        + "script (scar --help for more)");
+        assertThat(outcome.err().lines()).singleElement().asString()
+                .startsWith("error: unknown command 'frobnicate'; commands: init, run, ls, rm, ")
+                .endsWith(" (scar --help for more)");
     }
 
     @Test
