@@ -33,12 +33,19 @@ public final class Supervisor {
     private final ImageStore images;
     private final ContainerExecutor executor;
     private final Path workRoot;
+    private final InvocationLog log;
 
     /** @param workRoot where each invocation's {@code <requestId>/} directory is made (Lambda: /tmp) */
     public Supervisor(ImageStore images, ContainerExecutor executor, Path workRoot) {
+        this(images, executor, workRoot, InvocationLog.DISCARD);
+    }
+
+    /** @param log where each invocation's START/lines/END/REPORT record goes (Lambda: stdout) */
+    public Supervisor(ImageStore images, ContainerExecutor executor, Path workRoot, InvocationLog log) {
         this.images = images;
         this.executor = executor;
         this.workRoot = workRoot;
+        this.log = log;
     }
 
     public InvocationResult invoke(FunctionSpec fn, InvocationRequest req, Consumer<String> lines) {
@@ -48,28 +55,48 @@ public final class Supervisor {
         }
         validateKeys(fn.environment(), "function " + fn.name());
         validateKeys(req.environment(), "request " + rid);
-        Image image = image(fn);
+        try (InvocationRecord record = InvocationRecord.start(log, fn, rid)) {
+            try {
+                InvocationResult result = run(fn, req, record, lines);
+                record.end(result.exitCode(), result.timedOut());
+                return result;
+            } catch (RuntimeException e) {
+                record.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private InvocationResult run(FunctionSpec fn, InvocationRequest req, InvocationRecord record, Consumer<String> lines) {
+        String rid = req.requestId();
+        Image image = image(fn, record);
         String tmp = "/tmp/" + rid;
         try (WorkDir work = WorkDir.create(workRoot, rid)) {
             Map<String, String> env = environment(image.config(), fn, req, tmp);
             if (req.inputFile() != null) {
                 env.putAll(stageInput(work, req.inputFile(), tmp));
+                record.runtime("staged input " + req.inputFile().getFileName() + " at " + env.get("INPUT_FILE_PATH"));
             }
             List<String> argv = command(image, fn, req, work, tmp);
             String workingDir = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
             ContainerSpec spec = new ContainerSpec(image.rootfs(), argv, env, workingDir,
                     Map.of(work.path(), tmp), timeout(fn));
-            ExecResult result = executor.run(spec, lines);
+            ExecResult result = executor.run(spec, record.tee(lines));
+            if (result.timedOut()) {
+                record.runtime("task timed out after " + spec.timeout().toSeconds() + " s (timeout " + fn.timeoutSeconds()
+                        + " s minus threshold " + fn.timeoutThresholdSeconds() + " s); the container was killed");
+            }
             return new InvocationResult(rid, result.exitCode(), result.output(), result.timedOut(),
                     result.truncated(), result.duration().toMillis());
         }
     }
 
     /** The cache first (invocations work offline), then the archive or registry the user named. */
-    private Image image(FunctionSpec fn) {
+    private Image image(FunctionSpec fn, InvocationRecord record) {
         if (fn.imageId() != null) {
             var cached = images.find(fn.imageId());
             if (cached.isPresent()) {
+                record.runtime("image " + fn.imageId() + " found in the cache");
                 return cached.get();
             }
         }
@@ -78,10 +105,14 @@ public final class Supervisor {
         }
         Path archive = Path.of(fn.image());
         if (Files.isRegularFile(archive)) {
+            record.runtime("loading image from " + archive);
             return images.load(archive);
         }
         // A cold Lambda starts with an empty cache.
-        return images.pull(ImageRef.parse(fn.image()));
+        record.runtime("pulling image " + fn.image());
+        Image pulled = images.pull(ImageRef.parse(fn.image()));
+        record.runtime("image " + pulled.id() + " pulled");
+        return pulled;
     }
 
     /** First match wins: run's script, run's arguments, init's script, the image's own command. */
