@@ -26,7 +26,8 @@ import java.util.function.Consumer;
                 "  run scar-grycap-cowsay",
                 "  run hello /usr/games/fortune",
                 "  run hello -e A=1 -e B=2 -s show-env.sh",
-                "  run hello --json"})
+                "  run hello --json",
+                "  run --async -f hello"})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,6 +43,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as JSON")
     boolean json;
+
+    @Option(names = {"-a", "--async"}, description = "Start the invocation and return; its output goes to the log")
+    boolean async;
+
+    @Option(names = {"-f", "--follow"}, description = "Run in the background and follow its log until it ends (implies --async)")
+    boolean follow;
 
     @Parameters(paramLabel = "NAME ARGS", description = "Function name, then arguments for the container")
     List<String> words = new ArrayList<>();
@@ -71,6 +78,13 @@ public final class RunCommand implements Callable<Integer> {
         Console console = session.console();
         // An unknown name fails before a request id is printed for an invocation that never ran.
         session.target().find(function).orElseThrow(() -> new FunctionNotFoundException(function));
+        if (async || follow) {
+            if (json && follow) {
+                throw new CommandLine.ParameterException(commandLine, "--json and -f do not go together; "
+                        + "use 'run --async --json' and then 'log -f --json -ri REQUEST_ID'");
+            }
+            return new AsyncRun(session).start(function, request, follow, json);
+        }
         if (!json) {
             console.info("Request Id: " + request.requestId());
         }

@@ -32,6 +32,7 @@ public final class ScarMain {
             ScarShellApplication.start(args);
             return;
         }
+        OneShotInterrupts.install(Thread.currentThread());
         System.exit(runOnce(List.of(args), StandardConsole.system()));
     }
 
@@ -45,10 +46,13 @@ public final class ScarMain {
         }
         CommandRunner runner = new CommandRunner(session);
         String first = args.get(0);
-        if (ScriptRunner.isScriptArgument(first)) {
-            Path file = Path.of(first.startsWith("@") ? first.substring(1) : first);
-            return new ScriptRunner(runner, console, System.getenv()).run(file, args.subList(1, args.size()));
+        // Closing the target waits for invocations started with run --async.
+        try (var target = session.target()) {
+            if (ScriptRunner.isScriptArgument(first)) {
+                Path file = Path.of(first.startsWith("@") ? first.substring(1) : first);
+                return new ScriptRunner(runner, console, System.getenv()).run(file, args.subList(1, args.size()));
+            }
+            return runner.execute(args);
         }
-        return runner.execute(args);
     }
 }

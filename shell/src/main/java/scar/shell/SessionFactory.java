@@ -9,11 +9,13 @@ import scar.exec.ProotExecutor;
 import scar.image.LocalImageStore;
 import scar.image.RegistryClient;
 import scar.invoke.Supervisor;
+import scar.logs.LocalLogStore;
 import scar.target.LocalFunctionRepository;
 import scar.target.LocalTarget;
 import scar.target.Target;
 import scar.config.ConfigException;
 
+import java.time.Clock;
 import java.util.Map;
 
 /** Wires a session from the environment and scar.cfg: the one place that knows the concrete classes. */
@@ -39,7 +41,9 @@ public final class SessionFactory {
                     + folder.configFile());
         }
         var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
-        var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
-        return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
+        var logs = new LocalLogStore(folder.localLogs(), Clock.systemUTC(), config.logRetentionDays());
+        logs.prune();
+        var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork(), logs);
+        return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor, logs);
     }
 }
