@@ -55,7 +55,7 @@ public final class LocalLogSource implements LogSource {
                 throw new LogNotFoundException("request id " + query.requestId() + " not found in the logs of "
                         + (query.function() == null ? "any function" : "function '" + query.function() + "'")
                         + (query.since() == null ? "" : " since " + query.since())
-                        + "; 'log " + (query.function() == null ? "" : query.function()) + "' shows what was logged");
+                        + "; '" + (query.function() == null ? "log" : "log " + query.function()) + "' shows what was logged");
             }
         }
         return events.stream().filter(query::keeps).toList();

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -183,6 +182,32 @@ class LogCommandTest extends CommandTestBase {
     }
 
     @Test
+    void oneShotFollowEndsWithExitZeroOnCtrlC() throws Exception {
+        Path out = home.resolve("follow.out");
+        Path err = home.resolve("follow.err");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "scar.shell.ScarMain", "log", "-f", "fn")
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("SCAR_CONFIG_FOLDER", home.toString());
+        Process follower = builder.start();
+        try {
+            // Lines logged until one shows: then the follower is surely following.
+            await(() -> {
+                scar("run", "fn", "/bin/echo", "are you there");
+                return Files.readString(out).contains("are you there");
+            });
+
+            new ProcessBuilder("kill", "-INT", Long.toString(follower.pid())).start().waitFor();
+
+            assertThat(follower.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(follower.exitValue()).as(Files.readString(err)).isZero();
+            assertThat(Files.readString(err)).isEmpty();
+        } finally {
+            follower.destroyForcibly();
+        }
+    }
+
+    @Test
     void runAsyncFollowPrintsTheLogUntilReportAndExitsWithTheContainersCode() {
         Outcome run = scar("run", "--async", "-f", "fn", "/bin/sh", "-c", "echo working; sleep 0.5; echo done; exit 6");
 
@@ -203,6 +228,8 @@ class LogCommandTest extends CommandTestBase {
         String rid = requestIdOf(run);
 
         await(() -> scar("log", "fn").out().contains("REPORT RequestId: " + rid));
+        scar("log", "-ri", "no-such-request").failsWithOneClearLine("request id no-such-request not found in the logs of "
+                + "any function; 'log' shows what was logged");
         assertThat(scar("log", "-ri", rid).out()).contains("late\n");
     }
 
@@ -256,9 +283,13 @@ class LogCommandTest extends CommandTestBase {
         }
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Condition condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!condition.holds()) {
             assertThat(System.nanoTime()).as("waited 60 s").isLessThan(deadline);
             Thread.sleep(50);
         }
@@ -278,7 +309,7 @@ class LogCommandTest extends CommandTestBase {
             thread.start();
         }
 
-        void awaitOutput(java.util.function.Predicate<String> condition) throws InterruptedException {
+        void awaitOutput(java.util.function.Predicate<String> condition) throws Exception {
             await(() -> condition.test(out.toString()));
         }
 
