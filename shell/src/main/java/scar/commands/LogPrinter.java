@@ -44,9 +44,12 @@ final class LogPrinter {
 
     /** Prints a batch and flushes once: a follower printing 10,000 lines should not flush 10,000 times. */
     void print(List<LogEvent> events) {
+        // One print of the whole batch: println on an auto-flushing writer would be a write() per line.
+        StringBuilder batch = new StringBuilder();
         for (LogEvent event : events) {
-            out.println(json ? json(event) : colour ? coloured(event) : event.message());
+            batch.append(json ? json(event) : colour ? coloured(event) : event.message()).append(System.lineSeparator());
         }
+        out.print(batch);
         out.flush();
     }
 

@@ -137,6 +137,10 @@ public final class LocalLogStore implements InvocationLog {
         return streams;
     }
 
+    Path root() {
+        return root;
+    }
+
     Path directoryOf(String function) {
         if (function == null || !FUNCTION.matcher(function).matches()) {
             throw new IllegalArgumentException("invalid function name for a log directory: " + function);

@@ -51,6 +51,15 @@ class LocalLogStoreTest {
 
     @Test
     void aFollowerSeesEveryLineOnceInOrderWhileItIsWritten() throws Exception {
+        followWhileWriting(true);
+    }
+
+    @Test
+    void aFollowerWithoutFileSystemEventsStillSeesEveryLineOnceInOrder() throws Exception {
+        followWhileWriting(false);
+    }
+
+    private void followWhileWriting(boolean events) throws Exception {
         LocalLogStore store = new LocalLogStore(root, Clock.systemUTC(), 30);
         try (InvocationLog.RequestLog first = store.open(FN, "rid-0")) {
             first.write("before");
@@ -59,8 +68,8 @@ class LocalLogStoreTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread follower = new Thread(() -> {
             try {
-                new LocalLogSource(store).follow(LogQuery.all("fn"), events -> {
-                    events.forEach(e -> seen.add(e.message()));
+                new LocalLogSource(store, events).follow(LogQuery.all("fn"), batch -> {
+                    batch.forEach(e -> seen.add(e.message()));
                     return !seen.contains("last");
                 });
             } catch (Throwable e) {
