@@ -69,6 +69,27 @@ public final class LocalLogSource implements LogSource {
         return events.stream().filter(query::keeps).toList();
     }
 
+    /** From the latest day's streams only: completion must answer at once, even with 30 days of logs. */
+    @Override
+    public List<String> recentRequestIds(String function, int limit) {
+        List<LocalLogStore.Stream> streams = streams(LogQuery.all(function));
+        LocalDate latest = streams.stream().map(LocalLogStore.Stream::day).max(LocalDate::compareTo).orElse(null);
+        List<List<LogEvent>> perStream = new ArrayList<>();
+        for (LocalLogStore.Stream stream : streams) {
+            if (stream.day().equals(latest)) {
+                Tail tail = Tail.open(stream, 0);
+                if (tail != null) {
+                    try (tail) {
+                        perStream.add(tail.readNew().stream().filter(LogEvent::isStart).toList());
+                    }
+                }
+            }
+        }
+        List<LogEvent> starts = new ArrayList<>(Merge.byTime(perStream));
+        java.util.Collections.reverse(starts);
+        return starts.stream().map(LogEvent::markedRequestId).distinct().limit(limit).toList();
+    }
+
     @Override
     public void follow(LogQuery query, Listener listener) throws InterruptedException {
         // With a time or a request to look back for, history comes first; otherwise only new lines.

@@ -21,6 +21,15 @@ public interface LogSource {
      */
     void follow(LogQuery query, Listener listener) throws InterruptedException;
 
+    /**
+     * Request ids of the latest invocations, newest first, for TAB completion of {@code log -ri}.
+     *
+     * @param function one function, or null for all
+     */
+    default List<String> recentRequestIds(String function, int limit) {
+        return List.of();
+    }
+
     /** Receives followed lines; returns false to stop following. */
     interface Listener {
         boolean onEvents(List<LogEvent> events);

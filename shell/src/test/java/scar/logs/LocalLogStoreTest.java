@@ -50,6 +50,20 @@ class LocalLogStoreTest {
     }
 
     @Test
+    void recentRequestIdsForCompletionComeNewestFirst() {
+        LocalLogStore store = new LocalLogStore(root, Clock.systemUTC(), 30);
+        for (String rid : List.of("rid-1", "rid-2", "rid-3")) {
+            try (InvocationLog.RequestLog log = store.open(FN, rid)) {
+                log.write("START RequestId: " + rid + " Version: $LATEST");
+                log.write("REPORT RequestId: " + rid + "\tDuration: 1.00 ms");
+            }
+        }
+
+        assertThat(new LocalLogSource(store).recentRequestIds("fn", 2)).containsExactly("rid-3", "rid-2");
+        assertThat(new LocalLogSource(store).recentRequestIds(null, 10)).containsExactly("rid-3", "rid-2", "rid-1");
+    }
+
+    @Test
     void aFollowerSeesEveryLineOnceInOrderWhileItIsWritten() throws Exception {
         followWhileWriting(true);
     }
