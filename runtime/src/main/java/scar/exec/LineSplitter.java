@@ -14,6 +14,10 @@ final class LineSplitter {
     /** Receives each piece of text and whether a newline ended it. */
     interface Sink {
         void piece(String text, boolean newline);
+
+        /** The stream ended; called once, after the last piece. */
+        default void end() {
+        }
     }
 
     private final int maxPieceBytes;
@@ -48,6 +52,7 @@ final class LineSplitter {
         if (line.size() > 0) {
             sink.piece(decode(line.toByteArray(), line.size()), false);
         }
+        sink.end();
     }
 
     private static int characterBoundary(byte[] bytes, int limit) {

@@ -26,6 +26,11 @@ final class ProotOutput implements LineSplitter.Sink {
     private volatile boolean seccompMentioned;
     private volatile String notFound;
     private volatile boolean permissionDenied;
+    /**
+     * The start of a container line that proot's report of another tracee cut in two
+     * ({@code seq | sed}: seq ends while sed is mid-line); the rest comes in the next piece.
+     */
+    private String held = "";
 
     ProotOutput(Consumer<String> lines, CappedText collected, TraceeExits exits, Runnable onMainEnded) {
         this.lines = lines;
@@ -57,14 +62,27 @@ final class ProotOutput implements LineSplitter.Sink {
         }
         Matcher glued = GLUED_EXIT.matcher(text);
         if (glued.matches() && !glued.group(1).isEmpty()) {
-            emit(glued.group(1), false);
+            held += glued.group(1);
             exited(glued);
             return;
         }
         emit(text, newline);
     }
 
-    private void emit(String text, boolean newline) {
+    /** A line left without newline when the output ended is still the container's. */
+    @Override
+    public void end() {
+        if (!held.isEmpty()) {
+            String rest = held;
+            held = "";
+            lines.accept(rest);
+            collected.append(rest, false);
+        }
+    }
+
+    private void emit(String piece, boolean newline) {
+        String text = held.isEmpty() ? piece : held + piece;
+        held = "";
         lines.accept(text);
         collected.append(text, newline);
     }

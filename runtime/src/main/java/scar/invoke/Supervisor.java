@@ -36,12 +36,19 @@ public final class Supervisor {
     private final ImageStore images;
     private final ContainerExecutor executor;
     private final Path workRoot;
+    private final InvocationLog log;
 
     /** @param workRoot where each invocation's {@code <requestId>/} directory is made (Lambda: /tmp) */
     public Supervisor(ImageStore images, ContainerExecutor executor, Path workRoot) {
+        this(images, executor, workRoot, InvocationLog.DISCARD);
+    }
+
+    /** @param log where each invocation's START/lines/END/REPORT record goes (Lambda: stdout) */
+    public Supervisor(ImageStore images, ContainerExecutor executor, Path workRoot, InvocationLog log) {
         this.images = images;
         this.executor = executor;
         this.workRoot = workRoot;
+        this.log = log;
     }
 
     public InvocationResult invoke(FunctionSpec fn, InvocationRequest req, Consumer<String> lines) {
@@ -67,21 +74,42 @@ public final class Supervisor {
         }
         validateKeys(fn.environment(), "function " + fn.name());
         validateKeys(req.environment(), "request " + rid);
-        Image image = image(fn);
+        try (InvocationRecord record = InvocationRecord.start(log, fn, rid)) {
+            try {
+                StagedInvocation staged = run(fn, req, storage, trigger, record, lines);
+                record.end(staged.result().exitCode(), staged.result().timedOut());
+                return staged;
+            } catch (RuntimeException e) {
+                record.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private StagedInvocation run(FunctionSpec fn, InvocationRequest req, ObjectStorage storage, StorageTrigger trigger,
+                                 InvocationRecord record, Consumer<String> lines) {
+        String rid = req.requestId();
+        Image image = image(fn, record);
         String tmp = "/tmp/" + rid;
         try (WorkDir work = WorkDir.create(workRoot, rid)) {
             Map<String, String> env = environment(image.config(), fn, req, tmp);
             if (req.inputFile() != null) {
                 env.putAll(stageInput(work, req.inputFile(), tmp));
+                record.runtime("staged input " + req.inputFile().getFileName() + " at " + env.get("INPUT_FILE_PATH"));
             }
             if (trigger != null) {
                 env.putAll(stageObject(work, storage, trigger, tmp));
+                record.runtime("staged input " + trigger.key() + " at " + env.get("INPUT_FILE_PATH"));
             }
             List<String> argv = command(image, fn, req, work, tmp);
             String workingDir = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
             ContainerSpec spec = new ContainerSpec(image.rootfs(), argv, env, workingDir,
                     Map.of(work.path(), tmp), timeout(fn));
-            ExecResult result = executor.run(spec, lines);
+            ExecResult result = executor.run(spec, record.tee(lines));
+            if (result.timedOut()) {
+                record.runtime("task timed out after " + spec.timeout().toSeconds() + " s (timeout " + fn.timeoutSeconds()
+                        + " s minus threshold " + fn.timeoutThresholdSeconds() + " s); the container was killed");
+            }
             InvocationResult invocation = new InvocationResult(rid, result.exitCode(), result.output(), result.timedOut(),
                     result.truncated(), result.duration().toMillis());
             if (trigger == null) {
@@ -89,15 +117,18 @@ public final class Supervisor {
             }
             // Uploaded whatever the exit: a failed or timed-out run keeps what it produced.
             OutputUploader.Upload upload = new OutputUploader(storage).upload(work.path().resolve("output"), trigger.bucket(), rid);
+            upload.keys().forEach(key -> record.runtime("uploaded output " + key));
+            upload.warnings().forEach(warning -> record.runtime("warning: " + warning));
             return new StagedInvocation(invocation, upload.keys(), upload.warnings());
         }
     }
 
     /** The cache first (invocations work offline), then the archive or registry the user named. */
-    private Image image(FunctionSpec fn) {
+    private Image image(FunctionSpec fn, InvocationRecord record) {
         if (fn.imageId() != null) {
             var cached = images.find(fn.imageId());
             if (cached.isPresent()) {
+                record.runtime("image " + fn.imageId() + " found in the cache");
                 return cached.get();
             }
         }
@@ -106,10 +137,14 @@ public final class Supervisor {
         }
         Path archive = Path.of(fn.image());
         if (Files.isRegularFile(archive)) {
+            record.runtime("loading image from " + archive);
             return images.load(archive);
         }
         // A cold Lambda starts with an empty cache.
-        return images.pull(ImageRef.parse(fn.image()));
+        record.runtime("pulling image " + fn.image());
+        Image pulled = images.pull(ImageRef.parse(fn.image()));
+        record.runtime("image " + pulled.id() + " pulled");
+        return pulled;
     }
 
     /** First match wins: run's script, run's arguments, init's script, the image's own command. */

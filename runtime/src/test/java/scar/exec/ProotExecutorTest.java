@@ -89,6 +89,16 @@ class ProotExecutorTest {
     }
 
     @Test
+    void aLineCutByProotsReportOfAnotherProcessArrivesWhole() {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        // /bin/true is a child that ends while the shell is mid-line: proot reports it on the same pipe.
+        ExecResult result = executor.run(sh("printf par; /bin/true; echo tial; printf end; /bin/true", Duration.ofSeconds(10)),
+                lines::add);
+        assertThat(lines).containsExactly("partial", "end");
+        assertThat(result.output()).isEqualTo("partial\nend");
+    }
+
+    @Test
     void deliversEachLineWhileTheContainerIsStillRunning() {
         long start = System.nanoTime();
         long[] firstAt = new long[1];

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
                 "  run hello --json",
                 "  run hello -v",
                 "  run -es photos            (every file in photos/input/ through the bound function)",
-                "  run -es photos thumbs --retry-failed"})
+                "  run -es photos thumbs --retry-failed",
+                "  run --async -f hello"})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,6 +58,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--retry-failed", description = "With -es: rerun only the inputs whose last run failed")
     boolean retryFailed;
+
+    @Option(names = {"-a", "--async"}, description = "Start the invocation and return; its output goes to the log")
+    boolean async;
+
+    @Option(names = {"-f", "--follow"}, description = "Run in the background and follow its log until it ends (implies --async)")
+    boolean follow;
 
     @Parameters(paramLabel = "NAME ARGS", completionCandidates = scar.completion.Candidates.Functions.class, description = "Function name, then arguments for the container")
     List<String> words = new ArrayList<>();
@@ -92,6 +99,13 @@ public final class RunCommand implements Callable<Integer> {
         Console console = session.console();
         // An unknown name fails before a request id is printed for an invocation that never ran.
         session.target().find(function).orElseThrow(() -> new FunctionNotFoundException(function));
+        if (async || follow) {
+            if (json && follow) {
+                throw new CommandLine.ParameterException(commandLine, "--json and -f do not go together; "
+                        + "use 'run --async --json' and then 'log -f --json -ri REQUEST_ID'");
+            }
+            return new AsyncRun(session).start(function, request, follow, json);
+        }
         if (!json) {
             console.info("Request Id: " + request.requestId());
         }

@@ -31,6 +31,11 @@ public record ConfigFolder(Path root) {
         return root.resolve("local").resolve("work");
     }
 
+    /** Invocation logs of the local target, one directory per function. */
+    public Path localLogs() {
+        return root.resolve("local").resolve("logs");
+    }
+
     public Path imageCache() {
         return root.resolve("cache");
     }

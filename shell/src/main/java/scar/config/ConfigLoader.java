@@ -20,7 +20,7 @@ public final class ConfigLoader {
 
     private static final Set<String> KNOWN_KEYS = Set.of(
             "target", "lambda_description", "lambda_memory", "lambda_time", "lambda_timeout_threshold",
-            "lambda_region", "lambda_role", "batch_concurrency");
+            "lambda_region", "lambda_role", "batch_concurrency", "log_retention_days");
 
     static final String DEFAULT_FILE = """
             # scar configuration. Values given on the command line win over these.
@@ -41,6 +41,8 @@ public final class ConfigLoader {
             lambda_role =
             # Invocations that run at once in a batch (run -es, put into a bound bucket); 0 = number of cores
             batch_concurrency = 0
+            # Days that invocation logs are kept (local: local/logs/, aws: CloudWatch Logs), 1-3650
+            log_retention_days = 30
             """;
 
     private final ConfigFolder folder;
@@ -84,6 +86,11 @@ public final class ConfigLoader {
                 throw new ConfigException(file + ":" + lineOf(lines, "target") + ": target = '" + target
                         + "' is not a target; use local or aws");
             }
+            int retention = reader.number("log_retention_days", defaults.logRetentionDays());
+            if (retention < 1 || retention > 3650) {
+                throw new ConfigException(file + ":" + lineOf(lines, "log_retention_days") + ": log_retention_days = "
+                        + retention + " is out of range; use a number of days from 1 to 3650");
+            }
             return new ScarConfig(
                     target,
                     reader.text("lambda_description", defaults.description()),
@@ -92,7 +99,7 @@ public final class ConfigLoader {
                     reader.number("lambda_timeout_threshold", defaults.timeoutThresholdSeconds()),
                     reader.text("lambda_region", defaults.region()),
                     reader.text("lambda_role", defaults.role()),
-                    batchConcurrency(reader, file, lines));
+                    batchConcurrency(reader, file, lines), retention);
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }

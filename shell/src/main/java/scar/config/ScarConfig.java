@@ -5,12 +5,16 @@ package scar.config;
  * Values given on a command line always win over these.
  */
 public record ScarConfig(String target, String description, int memoryMb, int timeoutSeconds,
-                         int timeoutThresholdSeconds, String region, String role, int batchConcurrency) {
+                         int timeoutThresholdSeconds, String region, String role, int batchConcurrency,
+                         int logRetentionDays) {
+    /** SCAR's default retention of CloudWatch logs. */
+    public static final int DEFAULT_LOG_RETENTION_DAYS = 30;
 
-    /** Without a batch_concurrency setting: 0, meaning one invocation per core. */
+    /** Without batch_concurrency (0: one invocation per core) and log_retention_days settings. */
     public ScarConfig(String target, String description, int memoryMb, int timeoutSeconds,
                       int timeoutThresholdSeconds, String region, String role) {
-        this(target, description, memoryMb, timeoutSeconds, timeoutThresholdSeconds, region, role, 0);
+        this(target, description, memoryMb, timeoutSeconds, timeoutThresholdSeconds, region, role, 0,
+                DEFAULT_LOG_RETENTION_DAYS);
     }
 
     /** How many bucket inputs a batch runs at once: batch_concurrency, or the number of cores. */

@@ -33,6 +33,7 @@ public final class ScarMain {
             ScarShellApplication.start(args);
             return;
         }
+        OneShotInterrupts.install(Thread.currentThread());
         System.exit(runOnce(List.of(args), StandardConsole.system()));
     }
 
@@ -50,12 +51,15 @@ public final class ScarMain {
         }
         CommandRunner runner = new CommandRunner(session);
         String first = args.get(0);
-        // a word that is a command stays a command, even if a file of that name is around
-        if (ScriptRunner.isScriptArgument(first)
-                || !CommandRunner.commandNames().contains(first) && Shebang.isScarScript(first)) {
-            Path file = Path.of(first.startsWith("@") ? first.substring(1) : first);
-            return new ScriptRunner(runner, console, environment).run(file, args.subList(1, args.size()));
+        // Closing the target waits for invocations started with run --async.
+        try (var target = session.target()) {
+            // a word that is a command stays a command, even if a file of that name is around
+            if (ScriptRunner.isScriptArgument(first)
+                    || !CommandRunner.commandNames().contains(first) && Shebang.isScarScript(first)) {
+                Path file = Path.of(first.startsWith("@") ? first.substring(1) : first);
+                return new ScriptRunner(runner, console, environment).run(file, args.subList(1, args.size()));
+            }
+            return runner.execute(args);
         }
-        return runner.execute(args);
     }
 }

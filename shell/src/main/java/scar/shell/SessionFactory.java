@@ -9,6 +9,7 @@ import scar.exec.ProotExecutor;
 import scar.image.LocalImageStore;
 import scar.image.RegistryClient;
 import scar.invoke.Supervisor;
+import scar.logs.LocalLogStore;
 import scar.target.LocalFunctionRepository;
 import scar.target.LocalTarget;
 import scar.target.Target;
@@ -22,6 +23,7 @@ import scar.target.TargetException;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.time.Clock;
 import java.util.Map;
 import scar.storage.LocalObjectStorage;
 
@@ -45,21 +47,23 @@ public final class SessionFactory {
         }
         List<Setting> settings = Settings.effective(folder, config, environment);
         TargetKey startup = TargetKey.local();
-        SessionContext context = new SessionContext(key -> target(key, folder), startup, folder.completion(), settings);
+        SessionContext context = new SessionContext(key -> target(key, folder, config), startup, folder.completion(), settings);
         context.target(); // fail now, with the config's error, rather than on the first command
         return new Session(config, context, console);
     }
 
     /** Builds the target of a key; the session calls it lazily, once per key. */
-    private static Target target(TargetKey key, ConfigFolder folder) {
+    private static Target target(TargetKey key, ConfigFolder folder, ScarConfig config) {
         if (!key.isLocal()) {
             throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "
                     + "use 'target local'");
         }
         var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
-        var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
+        var logs = new LocalLogStore(folder.localLogs(), Clock.systemUTC(), config.logRetentionDays());
+        logs.prune();
+        var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork(), logs);
         Path local = folder.root().resolve("local");
         return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor,
-                new LocalObjectStorage(local.resolve("buckets")), local.resolve("bindings"), local.resolve("ledgers"));
+                new LocalObjectStorage(local.resolve("buckets")), local.resolve("bindings"), local.resolve("ledgers"), logs);
     }
 }

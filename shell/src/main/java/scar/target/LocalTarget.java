@@ -13,12 +13,20 @@ import scar.batch.Ledger;
 import scar.storage.LocalObjectStorage;
 import scar.storage.ObjectStorage;
 
+import scar.logs.LocalLogSource;
+import scar.logs.LocalLogStore;
+import scar.logs.LogSource;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** The embedded default: functions kept on disk, invoked in-process through the shared runtime. */
@@ -26,6 +34,8 @@ public final class LocalTarget implements Target {
     private final LocalFunctionRepository functions;
     private final ImageStore images;
     private final Supervisor supervisor;
+    private final LocalLogStore logs;
+    private ExecutorService background;
 
     private final LocalObjectStorage storage;
     private final LocalBindings bindings;
@@ -34,22 +44,24 @@ public final class LocalTarget implements Target {
     private final Map<String, Ledger> openLedgers = new ConcurrentHashMap<>();
 
     public LocalTarget(LocalFunctionRepository functions, ImageStore images, Supervisor supervisor) {
-        this(functions, images, supervisor, null, null, null);
+        this(functions, images, supervisor, null, null, null, null);
     }
 
     /**
      * @param storage  buckets under {@code local/buckets}
      * @param bindings folder of function-to-bucket bindings ({@code local/bindings})
      * @param ledgers  folder of per-function ledgers ({@code local/ledgers})
+     * @param logs     the store {@code supervisor} writes invocation logs to, or null for none
      */
     public LocalTarget(LocalFunctionRepository functions, ImageStore images, Supervisor supervisor,
-                       LocalObjectStorage storage, Path bindings, Path ledgers) {
+                       LocalObjectStorage storage, Path bindings, Path ledgers, LocalLogStore logs) {
         this.functions = functions;
         this.images = images;
         this.supervisor = supervisor;
         this.storage = storage;
         this.bindings = bindings == null ? null : new LocalBindings(bindings);
         this.ledgers = ledgers;
+        this.logs = logs;
     }
 
     @Override
@@ -152,11 +164,56 @@ public final class LocalTarget implements Target {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+        if (logs != null) {
+            logs.delete(name);
+        }
     }
 
     @Override
     public InvocationResult invoke(String name, InvocationRequest request, Consumer<String> lines) {
         FunctionSpec function = functions.find(name).orElseThrow(() -> new FunctionNotFoundException(name));
         return supervisor.invoke(function, request, lines);
+    }
+
+    @Override
+    public synchronized CompletableFuture<InvocationResult> invokeAsync(String name, InvocationRequest request) {
+        FunctionSpec function = functions.find(name).orElseThrow(() -> new FunctionNotFoundException(name));
+        if (background == null) {
+            background = Executors.newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "scar-async");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return CompletableFuture.supplyAsync(() -> supervisor.invoke(function, request, line -> { }), background);
+    }
+
+    @Override
+    public LogSource logs() {
+        if (logs == null) {
+            return Target.super.logs();
+        }
+        return new LocalLogSource(logs);
+    }
+
+    /** Waits for background invocations; on Ctrl-C they are interrupted, which kills their containers. */
+    @Override
+    public void close() {
+        ExecutorService running;
+        synchronized (this) {
+            running = background;
+        }
+        if (running == null) {
+            return;
+        }
+        running.shutdown();
+        try {
+            while (!running.awaitTermination(1, TimeUnit.HOURS)) {
+                // An invocation is bounded by its timeout (at most 900 s): keep waiting.
+            }
+        } catch (InterruptedException e) {
+            running.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -7,16 +7,19 @@ import scar.invoke.StagedInvocation;
 import scar.invoke.StorageTrigger;
 import scar.storage.ObjectStorage;
 
+import scar.logs.LogSource;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * Where functions live and run. Commands talk only to this, so each works the
  * same on this machine and on AWS.
  */
-public interface Target {
+public interface Target extends AutoCloseable {
     /** Short name shown in the prompt, e.g. {@code local}. */
     String name();
 
@@ -59,5 +62,23 @@ public interface Target {
     /** The durable record of which inputs the function has processed (kept by the shell, per target). */
     default scar.batch.Ledger ledger(String function) {
         throw new TargetException("buckets are not available on the " + name() + " target yet");
+    }
+
+    /**
+     * Starts an invocation and returns at once; the future completes with its result. Its log
+     * (see {@link #logs()}) is where its output goes.
+     */
+    default CompletableFuture<InvocationResult> invokeAsync(String name, InvocationRequest request) {
+        throw new TargetException("asynchronous runs are not available on the " + name() + " target yet");
+    }
+
+    /** What every invocation logged: to read by function, stream or request, and to follow. */
+    default LogSource logs() {
+        throw new TargetException("logs are not available on the " + name() + " target yet");
+    }
+
+    /** Called once when scar exits: waits for invocations still running in the background. */
+    @Override
+    default void close() {
     }
 }
