@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "scar", mixinStandardHelpOptions = true, versionProvider = ScarVersion.class,
         description = "Run container images as serverless functions, on this machine or on AWS Lambda.",
         subcommands = {InitCommand.class, RunCommand.class, LsCommand.class, RmCommand.class,
-                PutCommand.class, GetCommand.class})
+                UseCommand.class, TargetCommand.class, ProfileCommand.class, RegionCommand.class, ConfigCommand.class,
+                ScriptCommand.class, PutCommand.class, GetCommand.class})
 public final class ScarCommand {
 }

@@ -14,7 +14,14 @@ import scar.target.LocalTarget;
 import scar.target.Target;
 import scar.config.ConfigException;
 
+import scar.session.SessionContext;
+import scar.session.Setting;
+import scar.session.Settings;
+import scar.session.TargetKey;
+import scar.target.TargetException;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import scar.storage.LocalObjectStorage;
 
@@ -32,13 +39,22 @@ public final class SessionFactory {
     public Session open(Console console) {
         ConfigFolder folder = ConfigFolder.fromEnvironment(environment);
         ScarConfig config = new ConfigLoader(folder).load();
-        return new Session(config, target(config, folder), console);
-    }
-
-    private static Target target(ScarConfig config, ConfigFolder folder) {
         if (!config.target().equals("local")) {
             throw new ConfigException("target '" + config.target() + "' is not available in this version; set target = local in "
                     + folder.configFile());
+        }
+        List<Setting> settings = Settings.effective(folder, config, environment);
+        TargetKey startup = TargetKey.local();
+        SessionContext context = new SessionContext(key -> target(key, folder), startup, folder.completion(), settings);
+        context.target(); // fail now, with the config's error, rather than on the first command
+        return new Session(config, context, console);
+    }
+
+    /** Builds the target of a key; the session calls it lazily, once per key. */
+    private static Target target(TargetKey key, ConfigFolder folder) {
+        if (!key.isLocal()) {
+            throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "
+                    + "use 'target local'");
         }
         var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
