@@ -213,6 +213,14 @@ public final class Ledger {
         position = channel.size();
     }
 
+    /** Request ids of runs that started in a process that is gone and never recorded an end. */
+    public synchronized List<String> abandonedRequestIds() {
+        withLock(() -> null);
+        return latest.values().stream()
+                .filter(e -> e.event().equals(LedgerEntry.STARTED) && !running(e))
+                .map(LedgerEntry::requestId).toList();
+    }
+
     /** Every key's last entry, for reports and tests. */
     public synchronized List<LedgerEntry> entries() {
         withLock(() -> null);
