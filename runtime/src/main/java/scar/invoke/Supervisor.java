@@ -123,6 +123,17 @@ public final class Supervisor {
         }
     }
 
+    /**
+     * Removes {@code /tmp/<requestId>} of an invocation whose process was killed before it could
+     * clean up (the caller knows it is dead, e.g. from a batch ledger); true if there was one.
+     */
+    public boolean removeLeftoverWork(String requestId) {
+        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+            return false;
+        }
+        return WorkDir.removeLeftover(workRoot, requestId);
+    }
+
     /** The cache first (invocations work offline), then the archive or registry the user named. */
     private Image image(FunctionSpec fn, InvocationRecord record) {
         if (fn.imageId() != null) {

@@ -73,6 +73,20 @@ final class WorkDir implements AutoCloseable {
         }
     }
 
+    /** Removes a work directory an invocation left behind (its process was killed); true if one was there. */
+    static boolean removeLeftover(Path workRoot, String requestId) {
+        Path dir = workRoot.resolve(requestId);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            delete(dir);
+            return true;
+        } catch (IOException e) {
+            return false; // still in use or not ours to remove: left for a later try
+        }
+    }
+
     private static void delete(Path p) throws IOException {
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             // The container may have made a directory unreadable; we own it, so undo that first.

@@ -154,7 +154,7 @@ public final class LocalObjectStorage implements ObjectStorage {
         }
         try {
             // A rename replaces a link at the destination instead of writing through it.
-            moveIntoPlace(temp, destination.toAbsolutePath(), true);
+            moveIntoPlace(temp, destination.toAbsolutePath());
         } catch (IOException e) {
             deleteQuietly(temp);
             throw new StorageException("cannot write " + destination + ": " + reason(e), e);
@@ -205,7 +205,7 @@ public final class LocalObjectStorage implements ObjectStorage {
         }
         try {
             if (replace) {
-                moveIntoPlace(temp, target, true);
+                moveIntoPlace(temp, target);
                 return true;
             }
             // A hard link is made atomically and fails if the name is taken: no check-then-write race.
@@ -223,7 +223,7 @@ public final class LocalObjectStorage implements ObjectStorage {
         }
     }
 
-    private static void moveIntoPlace(Path temp, Path target, boolean replace) throws IOException {
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

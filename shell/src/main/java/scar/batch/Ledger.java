@@ -30,8 +30,10 @@ import java.util.function.Supplier;
 public final class Ledger {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** This process, with its start time so that a reused pid is not taken for us. */
-    static final String SELF = owner(ProcessHandle.current());
+    static final String THIS_PROCESS = owner(ProcessHandle.current());
 
+    /** This ledger object: another one in the same process (another session) has its own claims. */
+    private final String self = THIS_PROCESS + "#" + java.util.UUID.randomUUID();
     private final Path file;
     private final Supplier<Long> clock;
     private final Map<String, LedgerEntry> latest = new HashMap<>();
@@ -71,7 +73,7 @@ public final class Ledger {
             if (!wanted(object, selection)) {
                 return false;
             }
-            append(new LedgerEntry(LedgerEntry.STARTED, object.key(), object.version(), requestId, SELF, null, clock.get()));
+            append(new LedgerEntry(LedgerEntry.STARTED, object.key(), object.version(), requestId, self, null, clock.get()));
             inFlight.add(object.key());
             return true;
         });
@@ -80,7 +82,7 @@ public final class Ledger {
     /** Records the end of a run this ledger claimed. */
     public synchronized void finish(ObjectInfo object, String requestId, String event, String error) {
         withLock(() -> {
-            append(new LedgerEntry(event, object.key(), object.version(), requestId, SELF, error, clock.get()));
+            append(new LedgerEntry(event, object.key(), object.version(), requestId, self, error, clock.get()));
             inFlight.remove(object.key());
             return null;
         });
@@ -100,13 +102,18 @@ public final class Ledger {
 
     /** A started run is still going when this ledger runs it, or when another live process does. */
     private boolean running(LedgerEntry started) {
-        if (started.owner().equals(SELF)) {
+        if (started.owner().equals(self)) {
             return inFlight.contains(started.key());
         }
-        int at = started.owner().indexOf('@');
+        int hash = started.owner().indexOf('#');
+        String process = hash < 0 ? started.owner() : started.owner().substring(0, hash);
+        if (process.equals(THIS_PROCESS)) {
+            return true; // another session of this process runs it
+        }
+        int at = process.indexOf('@');
         try {
-            long pid = Long.parseLong(started.owner().substring(0, at));
-            return ProcessHandle.of(pid).map(Ledger::owner).map(started.owner()::equals).orElse(false);
+            long pid = Long.parseLong(process.substring(0, at));
+            return ProcessHandle.of(pid).map(Ledger::owner).map(process::equals).orElse(false);
         } catch (RuntimeException e) {
             return false;
         }
@@ -117,7 +124,9 @@ public final class Ledger {
     }
 
     private void append(LedgerEntry entry) throws IOException {
-        write(entry);
+        // A killed process loses nothing written; only an OS crash loses unsynced lines. A lost
+        // start only makes the input pending again, so only ends are synced (one fsync per run).
+        write(entry, !entry.event().equals(LedgerEntry.STARTED));
         latest.put(entry.key(), entry);
     }
 
@@ -181,8 +190,8 @@ public final class Ledger {
         position += text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length;
     }
 
-    /** Entries are appended under the lock and forced to disk, so a crash loses at most the line being written. */
-    private void write(LedgerEntry entry) throws IOException {
+    /** Entries are appended under the lock; a process killed mid-write leaves at most one torn line, which is skipped. */
+    private void write(LedgerEntry entry, boolean sync) throws IOException {
         byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         long size = channel.size();
         ByteBuffer prefix = ByteBuffer.allocate(0);
@@ -198,8 +207,18 @@ public final class Ledger {
         while (buffers[1].hasRemaining()) {
             channel.write(buffers);
         }
-        channel.force(false);
+        if (sync) {
+            channel.force(false);
+        }
         position = channel.size();
+    }
+
+    /** Request ids of runs that started in a process that is gone and never recorded an end. */
+    public synchronized List<String> abandonedRequestIds() {
+        withLock(() -> null);
+        return latest.values().stream()
+                .filter(e -> e.event().equals(LedgerEntry.STARTED) && !running(e))
+                .map(LedgerEntry::requestId).toList();
     }
 
     /** Every key's last entry, for reports and tests. */

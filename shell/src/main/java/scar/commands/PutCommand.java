@@ -61,8 +61,11 @@ public final class PutCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> upload : uploads.entrySet()) {
             storage.put(where.bucket(), upload.getKey(), upload.getValue());
         }
-        if (!json) {
-            session.console().println("Uploaded " + uploads.size() + " file(s) to " + where + ".");
+        String uploaded = "Uploaded " + uploads.size() + " file(s) to " + where + ".";
+        if (json) {
+            session.console().info(uploaded); // stdout carries only the batch document
+        } else {
+            session.console().println(uploaded);
         }
         return processInputs(where.bucket(), uploads.keySet().stream()
                 .filter(key -> key.startsWith(StorageTrigger.INPUT_FOLDER)).toList());

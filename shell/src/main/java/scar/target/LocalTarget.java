@@ -101,7 +101,12 @@ public final class LocalTarget implements Target {
         if (!FunctionNames.isValid(function)) {
             throw new TargetException(FunctionNames.problem(function));
         }
-        return openLedgers.computeIfAbsent(function, f -> new Ledger(ledgers.resolve(f + ".jsonl")));
+        return openLedgers.computeIfAbsent(function, f -> {
+            Ledger ledger = new Ledger(ledgers.resolve(f + ".jsonl"));
+            // A killed shell could not remove the work directories of the runs it had in flight.
+            ledger.abandonedRequestIds().forEach(supervisor::removeLeftoverWork);
+            return ledger;
+        });
     }
 
     @Override

@@ -79,6 +79,7 @@ class RestartMidBatchTest extends CommandTestBase {
             Thread.sleep(50);
         }
         first.destroyForcibly().waitFor();
+        Thread.sleep(1000); // containers the killed JVM left behind end their 0.3 s sleep
         List<JsonNode> beforeRestart = ledger();
         Set<String> finishedBefore = new HashSet<>();
         beforeRestart.stream().filter(e -> e.get("event").asText().equals("succeeded"))
@@ -100,5 +101,9 @@ class RestartMidBatchTest extends CommandTestBase {
             assertThat(home.resolve("local/buckets/restart/output/in-" + i + ".out")).hasContent("content " + i);
         }
         assertThat(scar("run", "-es", "restart").out()).contains("all 20 input(s) of bucket restart were already processed");
+        // The work directories of the runs cut short by the kill are gone too.
+        try (var left = Files.list(home.resolve("local/work"))) {
+            assertThat(left).isEmpty();
+        }
     }
 }

@@ -1,0 +1,89 @@
+package scar.batch;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scar.storage.ObjectInfo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LedgerTest {
+    @TempDir
+    Path dir;
+
+    final ObjectInfo a = new ObjectInfo("input/a", 3, Instant.ofEpochMilli(1000));
+
+    Path file() {
+        return dir.resolve("fn.jsonl");
+    }
+
+    @Test
+    void aFinishedInputIsNotWantedAgainButANewUploadOfItIs() {
+        Ledger ledger = new Ledger(file());
+        assertThat(ledger.claim(a, "r1", Selection.PENDING)).isTrue();
+        ledger.finish(a, "r1", LedgerEntry.SUCCEEDED, null);
+
+        assertThat(ledger.wants(a, Selection.PENDING)).isFalse();
+        assertThat(new Ledger(file()).wants(a, Selection.PENDING)).as("after a restart").isFalse();
+        ObjectInfo replaced = new ObjectInfo("input/a", 5, Instant.ofEpochMilli(2000));
+        assertThat(ledger.wants(replaced, Selection.PENDING)).isTrue();
+    }
+
+    @Test
+    void retryFailedSelectsOnlyInputsWhoseLastRunFailed() {
+        Ledger ledger = new Ledger(file());
+        ObjectInfo b = new ObjectInfo("input/b", 1, Instant.ofEpochMilli(1000));
+        ledger.claim(a, "r1", Selection.PENDING);
+        ledger.finish(a, "r1", LedgerEntry.FAILED, "exit code 1");
+        ledger.claim(b, "r2", Selection.PENDING);
+        ledger.finish(b, "r2", LedgerEntry.SUCCEEDED, null);
+
+        assertThat(ledger.wanted(List.of(a, b), Selection.RETRY_FAILED)).containsExactly(a);
+        assertThat(ledger.wanted(List.of(a, b), Selection.PENDING)).isEmpty();
+        assertThat(ledger.last("input/a").orElseThrow().error()).isEqualTo("exit code 1");
+    }
+
+    @Test
+    void twoSessionsNeverClaimTheSameInput() {
+        Ledger one = new Ledger(file());
+        Ledger two = new Ledger(file());
+
+        assertThat(one.claim(a, "r1", Selection.PENDING)).isTrue();
+        assertThat(two.claim(a, "r2", Selection.PENDING)).isFalse();
+        one.finish(a, "r1", LedgerEntry.INTERRUPTED, null);
+        assertThat(two.claim(a, "r3", Selection.PENDING)).as("an interrupted run is pending again").isTrue();
+    }
+
+    @Test
+    void aRunStartedByAProcessThatDiedIsPendingAgain() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String owner = gone.pid() + "@" + gone.info().startInstant().map(Instant::toEpochMilli).orElse(1L) + "#x";
+        Files.writeString(file(), "{\"event\":\"started\",\"key\":\"input/a\",\"version\":\"" + a.version()
+                + "\",\"requestId\":\"r0\",\"owner\":\"" + owner + "\",\"error\":null,\"time\":1}\n");
+
+        assertThat(new Ledger(file()).claim(a, "r1", Selection.PENDING)).isTrue();
+    }
+
+    @Test
+    void aTornLastLineFromAKilledWriterIsIgnoredAndClosed() throws Exception {
+        Ledger ledger = new Ledger(file());
+        ledger.claim(a, "r1", Selection.PENDING);
+        ledger.finish(a, "r1", LedgerEntry.SUCCEEDED, null);
+        Files.writeString(file(), "{\"event\":\"succ", StandardOpenOption.APPEND);
+        ObjectInfo b = new ObjectInfo("input/b", 1, Instant.ofEpochMilli(1000));
+
+        Ledger restarted = new Ledger(file());
+        assertThat(restarted.claim(b, "r2", Selection.PENDING)).isTrue();
+        restarted.finish(b, "r2", LedgerEntry.SUCCEEDED, null);
+
+        Ledger again = new Ledger(file());
+        assertThat(again.wanted(List.of(a, b), Selection.PENDING)).isEmpty();
+        assertThat(Files.readAllLines(file())).hasSize(5);
+    }
+}
