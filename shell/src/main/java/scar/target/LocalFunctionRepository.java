@@ -1,0 +1,93 @@
+package scar.target;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import scar.invoke.FunctionSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Functions of the local target, one JSON document each under {@code local/functions/}. */
+public final class LocalFunctionRepository {
+    private final Path directory;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public LocalFunctionRepository(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Saves a new function; a function of the same name is never overwritten, even by a racing shell. */
+    public void create(FunctionSpec function) {
+        Path file = fileOf(function.name());
+        try {
+            Files.createDirectories(directory);
+            Path temp = Files.createTempFile(directory, ".new-", ".json");
+            try {
+                json.writeValue(temp.toFile(), function);
+                // A hard link is created atomically and fails if the name is taken.
+                Files.createLink(file, temp);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new TargetException("function '" + function.name() + "' already exists; remove it first with 'rm -n "
+                    + function.name() + "' or choose another name with -n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Optional<FunctionSpec> find(String name) {
+        try {
+            return Optional.of(json.readValue(fileOf(name).toFile(), FunctionSpec.class));
+        } catch (java.io.FileNotFoundException | NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new TargetException("function '" + name + "' is damaged (" + fileOf(name) + "): " + e.getMessage());
+        }
+    }
+
+    public List<FunctionSpec> list() {
+        List<FunctionSpec> functions = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return functions;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
+            for (Path file : files) {
+                String fileName = file.getFileName().toString();
+                if (!fileName.startsWith(".")) {
+                    find(fileName.substring(0, fileName.length() - ".json".length())).ifPresent(functions::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        functions.sort(Comparator.comparing(FunctionSpec::name));
+        return functions;
+    }
+
+    public boolean delete(String name) {
+        try {
+            return Files.deleteIfExists(fileOf(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path fileOf(String name) {
+        // Names are validated before they get here; this guards the path all the same.
+        if (!FunctionNames.isValid(name)) {
+            throw new TargetException(FunctionNames.problem(name));
+        }
+        return directory.resolve(name + ".json");
+    }
+}
