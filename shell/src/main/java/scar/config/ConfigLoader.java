@@ -20,7 +20,7 @@ public final class ConfigLoader {
 
     private static final Set<String> KNOWN_KEYS = Set.of(
             "target", "lambda_description", "lambda_memory", "lambda_time", "lambda_timeout_threshold",
-            "lambda_region", "lambda_role");
+            "lambda_region", "lambda_role", "profile", "endpoint_url");
 
     static final String DEFAULT_FILE = """
             # scar configuration. Values given on the command line win over these.
@@ -39,6 +39,10 @@ public final class ConfigLoader {
             lambda_region = us-east-1
             # IAM role ARN that Lambda functions run as (aws target)
             lambda_role =
+            # AWS profile of the aws target (~/.aws/config); empty: AWS_PROFILE or the default chain
+            profile =
+            # An AWS-compatible endpoint for the aws target, e.g. http://127.0.0.1:5000; empty: AWS_ENDPOINT_URL or AWS
+            endpoint_url =
             """;
 
     private final ConfigFolder folder;
@@ -89,7 +93,9 @@ public final class ConfigLoader {
                     reader.number("lambda_time", defaults.timeoutSeconds()),
                     reader.number("lambda_timeout_threshold", defaults.timeoutThresholdSeconds()),
                     reader.text("lambda_region", defaults.region()),
-                    reader.text("lambda_role", defaults.role()));
+                    reader.text("lambda_role", defaults.role()),
+                    reader.text("profile", defaults.profile()),
+                    reader.text("endpoint_url", defaults.endpointUrl()));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }

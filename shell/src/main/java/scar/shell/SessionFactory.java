@@ -12,6 +12,9 @@ import scar.invoke.Supervisor;
 import scar.target.LocalFunctionRepository;
 import scar.target.LocalTarget;
 import scar.target.Target;
+import scar.target.aws.AwsClients;
+import scar.target.aws.AwsSettings;
+import scar.target.aws.AwsTarget;
 import scar.config.ConfigException;
 
 import java.util.Map;
@@ -33,7 +36,17 @@ public final class SessionFactory {
         return new Session(config, target(config, folder), console);
     }
 
-    private static Target target(ScarConfig config, ConfigFolder folder) {
+    private Target target(ScarConfig config, ConfigFolder folder) {
+        if (config.target().equals("aws")) {
+            // Clients are made on first use: a session that never calls AWS pays nothing for them.
+            AwsSettings settings;
+            try {
+                settings = AwsSettings.from(config, environment);
+            } catch (scar.target.TargetException e) {
+                throw new ConfigException(folder.configFile() + ": " + e.getMessage());
+            }
+            return new AwsTarget(new AwsClients(environment).of(settings), config.role());
+        }
         if (!config.target().equals("local")) {
             throw new ConfigException("target '" + config.target() + "' is not available in this version; set target = local in "
                     + folder.configFile());
