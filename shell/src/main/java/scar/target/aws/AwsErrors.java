@@ -54,15 +54,15 @@ final class AwsErrors {
     static String describe(AwsSettings settings, String permission, AwsServiceException e) {
         String code = code(e);
         String lower = code.toLowerCase(Locale.ROOT);
-        if (lower.contains("accessdenied") || lower.equals("unauthorizedoperation")
-                || (e.statusCode() == 403 && !lower.contains("token") && !lower.contains("signature"))) {
-            return "AWS denied " + permission + ": " + message(e) + "; the identity of this profile needs the '"
-                    + permission + "' permission";
-        }
         if (lower.contains("unrecognizedclient") || lower.contains("invalidclienttokenid")
                 || lower.contains("expiredtoken") || lower.contains("signaturedoesnotmatch")) {
             return "AWS rejected the credentials (" + code + ") for " + permission
                     + ": check the profile or AWS_ACCESS_KEY_ID, or log in again ('aws sso login')";
+        }
+        if (lower.contains("accessdenied") || lower.equals("unauthorizedoperation")
+                || (e.statusCode() == 403)) {
+            return "AWS denied " + permission + ": " + message(e) + "; the identity of this profile needs the '"
+                    + permission + "' permission";
         }
         if (lower.contains("throttl") || lower.contains("toomanyrequests") || e.statusCode() == 429) {
             return "AWS is throttling " + permission + " even after retries; wait a moment and try again";
