@@ -47,6 +47,8 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
     static IamClient iam;
 
     String roleArn;
+    /** AWS_ENDPOINT_URL of the session, when a test sets it. */
+    String endpointVariable;
 
     @BeforeAll
     static void startMoto() {
@@ -81,6 +83,9 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
     Map<String, String> environment() {
         Map<String, String> environment = new HashMap<>(MotoServer.CREDENTIALS);
         environment.put("SCAR_CONFIG_FOLDER", home.toString());
+        if (endpointVariable != null) {
+            environment.put("AWS_ENDPOINT_URL", endpointVariable);
+        }
         return environment;
     }
 
@@ -279,6 +284,15 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
         // A bad scar.cfg stops the session from opening; scar prints this one line and exits.
         assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
                 .hasMessageEndingWith("scar.cfg: invalid endpoint_url 'file:///etc/passwd': use an http(s) URL such as http://127.0.0.1:5000");
+    }
+
+    @Test
+    void theStandardEndpointVariableIsUsedWhenScarCfgNamesNone() throws IOException {
+        Files.writeString(home.resolve("scar.cfg"), "[scar]\ntarget = aws\nlambda_role = " + roleArn + "\n");
+        endpointVariable = moto.endpoint();
+        assertThat(scar("init", "-n", "hello", IMAGE).exitCode()).isZero();
+        assertThat(scar("ls").out()).contains("hello");
+        assertThat(lambda.getFunction(b -> b.functionName("hello")).configuration().functionName()).isEqualTo("hello");
     }
 
     @Test
