@@ -44,7 +44,9 @@ final class ProcessTree {
                 }
             }
         }
-        Set<Long> alive = new HashSet<>();
+        // In pid order, so parents (older, lower pids as a rule) die before their children: a shell
+        // killed after its child would first print "Killed" into the output.
+        Set<Long> alive = new java.util.TreeSet<>();
         for (ProcInfo p : all) {
             if (members.contains(p.pid) && !p.zombie) {
                 alive.add(p.pid);

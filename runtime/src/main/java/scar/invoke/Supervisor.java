@@ -17,6 +17,9 @@ import scar.image.ImageConfig;
 import scar.image.ImageException;
 import scar.image.ImageRef;
 import scar.image.ImageStore;
+import scar.storage.ObjectKeys;
+import scar.storage.ObjectStorage;
+import scar.storage.OutputUploader;
 
 /**
  * Runs one invocation of a function: finds its image, prepares {@code /tmp/$REQUEST_ID},
@@ -42,6 +45,22 @@ public final class Supervisor {
     }
 
     public InvocationResult invoke(FunctionSpec fn, InvocationRequest req, Consumer<String> lines) {
+        return run(fn, req, null, null, lines).result();
+    }
+
+    /**
+     * An invocation started by an object in a bucket: the object is staged at
+     * {@code /tmp/$REQUEST_ID/input/<name>} ({@code $INPUT_FILE_PATH}, key in {@code $STORAGE_OBJECT_KEY}),
+     * and everything under {@code $TMP_OUTPUT_DIR} is uploaded to the bucket's {@code output/}
+     * afterwards, also when the run failed or timed out. The input object is never deleted.
+     */
+    public StagedInvocation invoke(FunctionSpec fn, InvocationRequest req, ObjectStorage storage, StorageTrigger trigger,
+                                   Consumer<String> lines) {
+        return run(fn, req, storage, trigger, lines);
+    }
+
+    private StagedInvocation run(FunctionSpec fn, InvocationRequest req, ObjectStorage storage, StorageTrigger trigger,
+                                 Consumer<String> lines) {
         String rid = req.requestId();
         if (rid == null || !REQUEST_ID.matcher(rid).matches()) {
             throw new InvocationException("invalid request id '" + rid + "': use 1-64 letters, digits or '-'");
@@ -55,13 +74,22 @@ public final class Supervisor {
             if (req.inputFile() != null) {
                 env.putAll(stageInput(work, req.inputFile(), tmp));
             }
+            if (trigger != null) {
+                env.putAll(stageObject(work, storage, trigger, tmp));
+            }
             List<String> argv = command(image, fn, req, work, tmp);
             String workingDir = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
             ContainerSpec spec = new ContainerSpec(image.rootfs(), argv, env, workingDir,
                     Map.of(work.path(), tmp), timeout(fn));
             ExecResult result = executor.run(spec, lines);
-            return new InvocationResult(rid, result.exitCode(), result.output(), result.timedOut(),
+            InvocationResult invocation = new InvocationResult(rid, result.exitCode(), result.output(), result.timedOut(),
                     result.truncated(), result.duration().toMillis());
+            if (trigger == null) {
+                return new StagedInvocation(invocation, List.of(), List.of());
+            }
+            // Uploaded whatever the exit: a failed or timed-out run keeps what it produced.
+            OutputUploader.Upload upload = new OutputUploader(storage).upload(work.path().resolve("output"), trigger.bucket(), rid);
+            return new StagedInvocation(invocation, upload.keys(), upload.warnings());
         }
     }
 
@@ -141,6 +169,15 @@ public final class Supervisor {
         Path staged = work.copyIn(inputFile, "input");
         String inContainer = tmp + "/input/" + staged.getFileName();
         return Map.of("INPUT_FILE_PATH", inContainer, "SCAR_INPUT_FILE", inContainer);
+    }
+
+    /** The object is downloaded, not linked: the container may change its copy, never the bucket's. */
+    private static Map<String, String> stageObject(WorkDir work, ObjectStorage storage, StorageTrigger trigger, String tmp) {
+        String key = ObjectKeys.require(trigger.key());
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        storage.get(trigger.bucket(), key, work.mkdir("input").resolve(name));
+        String inContainer = tmp + "/input/" + name;
+        return Map.of("INPUT_FILE_PATH", inContainer, "SCAR_INPUT_FILE", inContainer, "STORAGE_OBJECT_KEY", key);
     }
 
     /** Killed {@code threshold} seconds early so that output can still be uploaded and reported. */

@@ -46,6 +46,14 @@ final class WorkDir implements AutoCloseable {
         }
     }
 
+    Path mkdir(String subdir) {
+        try {
+            return Files.createDirectories(dir.resolve(subdir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + subdir + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     Path copyIn(Path file, String subdir) {
         try {
             Path target = Files.createDirectories(dir.resolve(subdir)).resolve(file.getFileName().toString());

@@ -18,7 +18,7 @@ public final class BusyboxRootfs {
     private static final List<String> APPLETS = List.of(
             "sh", "echo", "cat", "ls", "sleep", "true", "false", "env", "printf", "id", "pwd", "mkdir",
             "rm", "cp", "mv", "wc", "head", "tail", "seq", "tr", "sed", "grep", "touch", "kill", "ps",
-            "date", "uname", "test", "[", "expr", "yes", "dd", "sha256sum", "basename", "dirname", "tee");
+            "date", "uname", "ln", "gzip", "gunzip", "zcat", "test", "[", "expr", "yes", "dd", "sha256sum", "basename", "dirname", "tee");
 
     /** The cowsay stand-in: prints its arguments (or "Moo") in a speech bubble above a cow. */
     public static final String COWSAY = """

@@ -28,6 +28,11 @@ public final class CommandRunner {
         return new CommandLine(ScarCommand.class, new NoSessionFactory()).getSubcommands().keySet();
     }
 
+    /** scar's grammar without a session, for completion and for generating the bash/zsh scripts. */
+    public static CommandLine grammar() {
+        return new CommandLine(ScarCommand.class, new NoSessionFactory());
+    }
+
     /** Each command's name and one-line description, in the order of the grammar. */
     public static java.util.Map<String, String> commandDescriptions() {
         java.util.Map<String, String> descriptions = new java.util.LinkedHashMap<>();
@@ -60,8 +65,15 @@ public final class CommandRunner {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((exception, args) -> {
             lastError = exception;
-            console.error(exception.getMessage());
             CommandLine failed = exception.getCommandLine();
+            if (failed.getCommandName().equals("scar") && exception instanceof CommandLine.UnmatchedArgumentException unmatched
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                // one line: the unknown word and what would have worked
+                console.error("unknown command '" + unmatched.getUnmatched().get(0) + "'; commands: "
+                        + String.join(", ", failed.getSubcommands().keySet()) + " (scar --help for more)");
+                return ExitCodes.USAGE;
+            }
+            console.error(exception.getMessage());
             String command = failed.getCommandName().equals("scar") ? "" : failed.getCommandName() + " ";
             console.info("Try '" + command + "--help' for usage.");
             return ExitCodes.USAGE;
@@ -81,7 +93,8 @@ public final class CommandRunner {
 
     private static String describe(Exception exception) {
         if (exception instanceof TargetException || exception instanceof ImageException
-                || exception instanceof ConfigException || exception instanceof scar.invoke.InvocationException) {
+                || exception instanceof ConfigException || exception instanceof scar.invoke.InvocationException
+                || exception instanceof scar.storage.StorageException) {
             return exception.getMessage();
         }
         if (exception instanceof InterruptedException) {

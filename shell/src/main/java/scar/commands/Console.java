@@ -14,6 +14,11 @@ public interface Console {
     /** True when a person is watching (colours, progress bars); false for pipes and files. */
     boolean interactive();
 
+    /** Columns of the terminal, or 0 when output is not a terminal (then tables are never cut). */
+    default int width() {
+        return 0;
+    }
+
     default void println(String line) {
         out().println(line);
         out().flush();

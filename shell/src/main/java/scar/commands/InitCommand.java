@@ -19,8 +19,10 @@ import java.util.concurrent.Callable;
         description = "Create a function from a container image.",
         footer = {"", "Examples:",
                 "  init grycap/cowsay",
+                "  init -v --json grycap/cowsay",
                 "  init -n hello -m 256 -t 60 -if hello.tar",
-                "  init -n thumbs -e SIZE=128 -s resize.sh 127.0.0.1:5000/imagemagick:7"})
+                "  init -n thumbs -e SIZE=128 -s resize.sh 127.0.0.1:5000/imagemagick:7",
+                "  init -n counts -s wc.sh -es my-bucket -if hello.tar   (each file put in my-bucket/input/ runs it)"})
 public final class InitCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,14 +49,24 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = {"-s", "--init-script"}, paramLabel = "FILE", description = "Shell script run by every invocation")
     Path initScript;
 
-    @Option(names = {"-i", "--image"}, paramLabel = "IMAGE", description = "Image reference")
+    @Option(names = {"-i", "--image"}, paramLabel = "IMAGE", completionCandidates = scar.completion.Candidates.Images.class,  description = "Image reference")
     String imageOption;
 
     @Option(names = {"-if", "--image-file"}, paramLabel = "FILE", description = "Image from a 'docker save' tarball")
     Path imageFile;
 
-    @Parameters(arity = "0..1", paramLabel = "IMAGE", description = "Image reference, e.g. grycap/cowsay or host:5000/name:tag")
+    @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET",
+            description = "Bind to BUCKET (created with input/ and output/ if needed): each new file under input/ invokes the function")
+    String eventSource;
+
+    @Parameters(arity = "0..1", paramLabel = "IMAGE", completionCandidates = scar.completion.Candidates.Images.class, description = "Image reference, e.g. grycap/cowsay or host:5000/name:tag")
     String imagePositional;
+
+    @Option(names = "--json", description = "Print the created function as JSON")
+    boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also print how long the image and the creation took (on stderr)")
+    boolean verbose;
 
     private final Session session;
 
@@ -63,7 +75,7 @@ public final class InitCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         CommandLine commandLine = spec.commandLine();
         String image = chooseImage(commandLine);
         ScarConfig defaults = session.config();
@@ -72,14 +84,44 @@ public final class InitCommand implements Callable<Integer> {
         int timeoutSeconds = timeout != null ? timeout : defaults.timeoutSeconds();
         int thresholdSeconds = threshold != null ? threshold : defaults.timeoutThresholdSeconds();
         validate(commandLine, functionName, memoryMb, timeoutSeconds, thresholdSeconds);
+        // Checked before the image is pulled, so a bad bucket name leaves no function behind.
+        String bucket = eventSource == null ? null : BucketPath.parse(commandLine, eventSource).bucket();
+        if (eventSource != null && !BucketPath.parse(commandLine, eventSource).path().isEmpty()) {
+            throw new CommandLine.ParameterException(commandLine, "give the bucket only (-es " + bucket
+                    + "): its input/ and output/ folders are used");
+        }
 
         NewFunction function = new NewFunction(functionName, imageFile == null ? image : null, imageFile,
                 memoryMb, timeoutSeconds, thresholdSeconds,
                 description != null ? description : defaults.description(),
                 EnvironmentOptions.parse(commandLine, env),
                 initScript == null ? null : ScriptFiles.read(commandLine, initScript));
+        long started = System.nanoTime();
         FunctionSpec created = session.target().create(function);
-        session.console().println("Function '" + created.name() + "' successfully created.");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        session.context().functionCreated(created);
+        if (json) {
+            var document = new java.util.LinkedHashMap<String, Object>();
+            document.put("FunctionName", created.name());
+            document.put("Image", created.image());
+            document.put("ImageId", created.imageId());
+            document.put("Memory", created.memoryMb());
+            document.put("Timeout", created.timeoutSeconds());
+            document.put("TimeoutThreshold", created.timeoutThresholdSeconds());
+            document.put("Description", created.description());
+            if (verbose) {
+                document.put("Timings", java.util.Map.of("TotalMillis", millis));
+            }
+            session.console().println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(document));
+        } else {
+            session.console().println("Function '" + created.name() + "' successfully created.");
+            if (verbose) {
+                session.console().info("Image " + created.imageId() + " ready and function created in " + millis + " ms");
+            }
+        }
+        if (bucket != null) {
+            new BucketBinding(session).bind(created.name(), bucket);
+        }
         return ExitCodes.OK;
     }
 

@@ -21,17 +21,22 @@ import java.util.function.Consumer;
 
 @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Invoke a function once and print the container's output.",
-        footer = {"", "ARGS after NAME replace the image's command; they are passed on as written.", "",
+        footer = {"", "ARGS after NAME replace the image's command; they are passed on as written.",
+                "With a current function (use NAME), the first word is a NAME only if such a function exists;",
+                "otherwise all words are ARGS for the current function.", "",
                 "Examples:",
                 "  run scar-grycap-cowsay",
                 "  run hello /usr/games/fortune",
                 "  run hello -e A=1 -e B=2 -s show-env.sh",
-                "  run hello --json"})
+                "  run hello --json",
+                "  run hello -v",
+                "  run -es photos            (every file in photos/input/ through the bound function)",
+                "  run -es photos thumbs --retry-failed"})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Function to run (or the first word)")
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", completionCandidates = scar.completion.Candidates.Functions.class,  description = "Function to run (or the first word)")
     String name;
 
     @Option(names = {"-s", "--script"}, paramLabel = "FILE", description = "Shell script to run in the container")
@@ -43,7 +48,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON")
     boolean json;
 
-    @Parameters(paramLabel = "NAME ARGS", description = "Function name, then arguments for the container")
+    @Option(names = {"-v", "--verbose"}, description = "Also print the whole response with timings (on stderr; inside the JSON with --json)")
+    boolean verbose;
+
+    @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET",
+            description = "Run once per file in BUCKET's input/ (pending ones; the function bound to it by default)")
+    String eventSource;
+
+    @Option(names = "--retry-failed", description = "With -es: rerun only the inputs whose last run failed")
+    boolean retryFailed;
+
+    @Parameters(paramLabel = "NAME ARGS", completionCandidates = scar.completion.Candidates.Functions.class, description = "Function name, then arguments for the container")
     List<String> words = new ArrayList<>();
 
     private final Session session;
@@ -58,11 +73,17 @@ public final class RunCommand implements Callable<Integer> {
         CommandLine commandLine = spec.commandLine();
         List<String> args = new ArrayList<>(words);
         String chosen = name;
+        if (eventSource != null) {
+            String function = chosen != null || args.isEmpty() ? chosen : args.remove(0);
+            return new EventSourceRun(session).run(commandLine, eventSource, function,
+                    script == null ? null : ScriptFiles.read(commandLine, script), args,
+                    EnvironmentOptions.parse(commandLine, env), retryFailed, json);
+        }
+        if (retryFailed) {
+            throw new CommandLine.ParameterException(commandLine, "--retry-failed needs a bucket: run -es BUCKET --retry-failed");
+        }
         if (chosen == null) {
-            if (args.isEmpty()) {
-                throw new CommandLine.ParameterException(commandLine, "no function given: run NAME [ARGS...]");
-            }
-            chosen = args.remove(0);
+            chosen = CurrentFunction.forRun(session, args, commandLine);
         }
         String function = chosen;
         InvocationRequest request = new InvocationRequest(UUID.randomUUID().toString(),
@@ -76,15 +97,28 @@ public final class RunCommand implements Callable<Integer> {
         }
         // Without --json the output streams as it is written; with it, it comes once, inside the document.
         Consumer<String> live = json ? line -> { } : console::println;
+        long started = System.nanoTime();
         InvocationResult result = session.target().invoke(function, request, live);
+        long totalMillis = (System.nanoTime() - started) / 1_000_000;
         if (json) {
-            console.println(mapper.writeValueAsString(Map.of("LambdaOutput", describe(result))));
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("LambdaOutput", describe(result));
+            if (verbose) {
+                document.put("Timings", Map.of("TotalMillis", totalMillis, "FunctionMillis", result.durationMillis()));
+            }
+            console.println(mapper.writeValueAsString(document));
         } else {
             if (result.outputTruncated()) {
                 console.info("note: output was cut at the 6 MB response limit; the log has all of it");
             }
             if (result.exitCode() != 0 && !result.timedOut()) {
                 console.info("exit code " + result.exitCode());
+            }
+            if (verbose) {
+                Map<String, Object> response = describe(result);
+                response.remove("Output");
+                response.put("TotalMillis", totalMillis);
+                console.info("Response: " + mapper.writeValueAsString(response));
             }
             if (result.timedOut()) {
                 console.error("function '" + function + "' timed out after " + result.durationMillis() / 1000
@@ -94,7 +128,8 @@ public final class RunCommand implements Callable<Integer> {
         return result.exitCode();
     }
 
-    private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("-n", "--name", "-s", "--script", "-e", "--env");
+    private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("-n", "--name", "-s", "--script", "-e", "--env",
+            "-es", "--event-source");
 
     /**
      * Marks where the container's ARGS begin, so that {@code run NAME -s x.sh} still reads

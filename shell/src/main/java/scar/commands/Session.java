@@ -1,20 +1,25 @@
 package scar.commands;
 
 import scar.config.ScarConfig;
+import scar.session.SessionContext;
 import scar.target.Target;
 
 /**
- * What commands share while scar runs: the settings, the target and where to print.
- * One per shell (or per one-shot command); never static.
+ * What commands share while scar runs: the settings, the session context (target, current
+ * function, completion cache) and where to print. One per shell (or per one-shot command); never static.
  */
 public final class Session {
     private final ScarConfig config;
-    private final Target target;
+    private final SessionContext context;
     private final Console console;
 
     public Session(ScarConfig config, Target target, Console console) {
+        this(config, SessionContext.of(target), console);
+    }
+
+    public Session(ScarConfig config, SessionContext context, Console console) {
         this.config = config;
-        this.target = target;
+        this.context = context;
         this.console = console;
     }
 
@@ -22,8 +27,13 @@ public final class Session {
         return config;
     }
 
+    /** The session's current target; it changes with the {@code target} command. */
     public Target target() {
-        return target;
+        return context.target();
+    }
+
+    public SessionContext context() {
+        return context;
     }
 
     public Console console() {

@@ -35,6 +35,11 @@ public record ConfigFolder(Path root) {
         return root.resolve("cache");
     }
 
+    /** Names for TAB completion, one file per target, read by the bash/zsh completion scripts. */
+    public Path completion() {
+        return root.resolve("completion");
+    }
+
     public Path history() {
         return root.resolve("history");
     }

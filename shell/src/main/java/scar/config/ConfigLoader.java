@@ -20,7 +20,7 @@ public final class ConfigLoader {
 
     private static final Set<String> KNOWN_KEYS = Set.of(
             "target", "lambda_description", "lambda_memory", "lambda_time", "lambda_timeout_threshold",
-            "lambda_region", "lambda_role", "profile", "endpoint_url");
+            "lambda_region", "lambda_role", "batch_concurrency", "profile", "endpoint_url");
 
     static final String DEFAULT_FILE = """
             # scar configuration. Values given on the command line win over these.
@@ -39,6 +39,8 @@ public final class ConfigLoader {
             lambda_region = us-east-1
             # IAM role ARN that Lambda functions run as (aws target)
             lambda_role =
+            # Invocations that run at once in a batch (run -es, put into a bound bucket); 0 = number of cores
+            batch_concurrency = 0
             # AWS profile of the aws target (~/.aws/config); empty: AWS_PROFILE or the default chain
             profile =
             # An AWS-compatible endpoint for the aws target, e.g. http://127.0.0.1:5000; empty: AWS_ENDPOINT_URL or AWS
@@ -94,11 +96,21 @@ public final class ConfigLoader {
                     reader.number("lambda_timeout_threshold", defaults.timeoutThresholdSeconds()),
                     reader.text("lambda_region", defaults.region()),
                     reader.text("lambda_role", defaults.role()),
+                    batchConcurrency(reader, file, lines),
                     reader.text("profile", defaults.profile()),
                     reader.text("endpoint_url", defaults.endpointUrl()));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    private static int batchConcurrency(SectionReader reader, Path file, List<String> lines) {
+        int value = reader.number("batch_concurrency", 0);
+        if (value < 0 || value > 256) {
+            throw new ConfigException(file + ":" + lineOf(lines, "batch_concurrency") + ": batch_concurrency = " + value
+                    + " is out of range; use 0 (one per core) to 256");
+        }
+        return value;
     }
 
     private static String describeFormatError(InvalidFileFormatException e, List<String> lines) {

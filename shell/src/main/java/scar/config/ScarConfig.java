@@ -5,13 +5,25 @@ package scar.config;
  * Values given on a command line always win over these.
  */
 public record ScarConfig(String target, String description, int memoryMb, int timeoutSeconds,
-                         int timeoutThresholdSeconds, String region, String role, String profile,
-                         String endpointUrl) {
+                         int timeoutThresholdSeconds, String region, String role, int batchConcurrency,
+                         String profile, String endpointUrl) {
+
+    /** Without a batch_concurrency setting: 0, meaning one invocation per core. */
+    public ScarConfig(String target, String description, int memoryMb, int timeoutSeconds,
+                      int timeoutThresholdSeconds, String region, String role) {
+        this(target, description, memoryMb, timeoutSeconds, timeoutThresholdSeconds, region, role, 0);
+    }
 
     /** Without AWS profile and endpoint: the SDK's defaults. */
     public ScarConfig(String target, String description, int memoryMb, int timeoutSeconds,
-                      int timeoutThresholdSeconds, String region, String role) {
-        this(target, description, memoryMb, timeoutSeconds, timeoutThresholdSeconds, region, role, "", "");
+                      int timeoutThresholdSeconds, String region, String role, int batchConcurrency) {
+        this(target, description, memoryMb, timeoutSeconds, timeoutThresholdSeconds, region, role, batchConcurrency,
+                "", "");
+    }
+
+    /** How many bucket inputs a batch runs at once: batch_concurrency, or the number of cores. */
+    public int effectiveBatchConcurrency() {
+        return batchConcurrency > 0 ? batchConcurrency : Runtime.getRuntime().availableProcessors();
     }
 
     public static ScarConfig defaults() {

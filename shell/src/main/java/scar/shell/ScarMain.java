@@ -6,6 +6,7 @@ import scar.commands.ExitCodes;
 import scar.commands.Session;
 import scar.config.ConfigException;
 import scar.script.ScriptRunner;
+import scar.script.Shebang;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -36,18 +37,24 @@ public final class ScarMain {
     }
 
     static int runOnce(List<String> args, Console console) {
+        return runOnce(args, console, System.getenv());
+    }
+
+    static int runOnce(List<String> args, Console console, java.util.Map<String, String> environment) {
         Session session;
         try {
-            session = new SessionFactory(System.getenv()).open(console);
+            session = new SessionFactory(environment).open(console);
         } catch (ConfigException e) {
             console.error(e.getMessage());
             return ExitCodes.FAILURE;
         }
         CommandRunner runner = new CommandRunner(session);
         String first = args.get(0);
-        if (ScriptRunner.isScriptArgument(first)) {
+        // a word that is a command stays a command, even if a file of that name is around
+        if (ScriptRunner.isScriptArgument(first)
+                || !CommandRunner.commandNames().contains(first) && Shebang.isScarScript(first)) {
             Path file = Path.of(first.startsWith("@") ? first.substring(1) : first);
-            return new ScriptRunner(runner, console, System.getenv()).run(file, args.subList(1, args.size()));
+            return new ScriptRunner(runner, console, environment).run(file, args.subList(1, args.size()));
         }
         return runner.execute(args);
     }

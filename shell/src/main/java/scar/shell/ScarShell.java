@@ -7,7 +7,10 @@ import org.springframework.shell.Shell;
 import org.springframework.shell.command.CommandCatalog;
 import org.springframework.shell.context.ShellContext;
 import org.springframework.shell.exit.ExitCodeMappings;
+import org.springframework.shell.CompletionContext;
+import org.springframework.shell.CompletionProposal;
 import scar.commands.CommandRunner;
+import scar.completion.GrammarCompleter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +24,33 @@ import java.util.Set;
 final class ScarShell extends Shell {
     private final Terminal terminal;
     private final CommandRunner runner;
+    private final GrammarCompleter completer;
     private final Set<String> scarCommands = CommandRunner.commandNames();
 
     ScarShell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
-              ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner) {
+              ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner,
+              GrammarCompleter completer) {
         super(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings);
         this.terminal = terminal;
         this.runner = runner;
+        this.completer = completer;
+    }
+
+    /**
+     * TAB: command names from Spring Shell (scar's and the built-ins), everything after a scar
+     * command from scar's grammar and the session's completion cache (never a network call).
+     */
+    @Override
+    public List<CompletionProposal> complete(CompletionContext context) {
+        List<String> words = context.getWords();
+        int index = context.getWordIndex();
+        if (index == 0 || words.isEmpty() || !scarCommands.contains(words.get(0))) {
+            return super.complete(context);
+        }
+        String prefix = context.currentWordUpToCursor();
+        return completer.complete(words, index, prefix == null ? "" : prefix).stream()
+                .map(candidate -> new CompletionProposal(candidate.value()).complete(candidate.complete()).dontQuote(true))
+                .toList();
     }
 
     @Override

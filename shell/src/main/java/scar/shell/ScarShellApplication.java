@@ -17,6 +17,7 @@ import org.springframework.shell.exit.ExitCodeMappings;
 import org.springframework.shell.jline.PromptProvider;
 import scar.commands.CommandRunner;
 import scar.commands.Session;
+import scar.completion.GrammarCompleter;
 import scar.config.ConfigFolder;
 
 import java.util.HashMap;
@@ -51,8 +52,19 @@ public class ScarShellApplication {
 
     @Bean
     Session session(@Lazy Terminal terminal) {
-        var console = new StandardConsole(terminal.writer(), terminal.writer(), true);
+        var console = new StandardConsole(terminal.writer(), terminal.writer(), true, terminal::getWidth);
         return new SessionFactory(System.getenv()).open(console);
+    }
+
+    /**
+     * The bucket watcher runs while the shell does: files put into a bound bucket's input/ by any
+     * program, and those that arrived while no shell ran, are processed once each.
+     */
+    @Bean
+    @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+    org.springframework.boot.ApplicationRunner bucketWatcher(Session session) {
+        return arguments -> new scar.batch.BucketWatcher(session.target(), session.config().effectiveBatchConcurrency(),
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), session.console()::info).start();
     }
 
     @Bean
@@ -63,13 +75,14 @@ public class ScarShellApplication {
     @Bean
     @Primary
     Shell scarShell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
-                ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner) {
-        return new ScarShell(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings, runner);
+                ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner, Session session) {
+        var completer = new GrammarCompleter(CommandRunner.grammar().getCommandSpec(), () -> session.context().completion());
+        return new ScarShell(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings, runner, completer);
     }
 
     @Bean
     PromptProvider prompt(Session session) {
-        return () -> new AttributedString("scar[" + session.target().name() + "]> ",
+        return () -> new AttributedString(session.context().prompt(),
                 AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN));
     }
 

@@ -17,7 +17,16 @@ import scar.target.aws.AwsSettings;
 import scar.target.aws.AwsTarget;
 import scar.config.ConfigException;
 
+import scar.session.SessionContext;
+import scar.session.Setting;
+import scar.session.Settings;
+import scar.session.TargetKey;
+import scar.target.TargetException;
+
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import scar.storage.LocalObjectStorage;
 
 /** Wires a session from the environment and scar.cfg: the one place that knows the concrete classes. */
 public final class SessionFactory {
@@ -33,26 +42,41 @@ public final class SessionFactory {
     public Session open(Console console) {
         ConfigFolder folder = ConfigFolder.fromEnvironment(environment);
         ScarConfig config = new ConfigLoader(folder).load();
-        return new Session(config, target(config, folder), console);
+        List<Setting> settings = Settings.effective(folder, config, environment);
+        AwsSettings aws;
+        try {
+            aws = AwsSettings.from(config, environment);
+        } catch (TargetException e) {
+            throw new ConfigException(folder.configFile() + ": " + e.getMessage());
+        }
+        TargetKey startup = config.target().equals("aws") ? new TargetKey("aws", aws.profile(), aws.region())
+                : TargetKey.local();
+        // One set of AWS clients per session, made on first use: a session that never calls AWS
+        // pays nothing for them, and switching profile or region back reuses them.
+        AwsClients clients = new AwsClients(environment);
+        SessionContext context = new SessionContext(key -> target(key, folder, config, aws, clients), startup,
+                folder.completion(), settings);
+        context.target(); // fail now, with the config's error, rather than on the first command
+        return new Session(config, context, console);
     }
 
-    private Target target(ScarConfig config, ConfigFolder folder) {
-        if (config.target().equals("aws")) {
-            // Clients are made on first use: a session that never calls AWS pays nothing for them.
-            AwsSettings settings;
-            try {
-                settings = AwsSettings.from(config, environment);
-            } catch (scar.target.TargetException e) {
-                throw new ConfigException(folder.configFile() + ": " + e.getMessage());
-            }
-            return new AwsTarget(new AwsClients(environment).of(settings), config.role());
+    /** Builds the target of a key; the session calls it lazily, once per key. */
+    private static Target target(TargetKey key, ConfigFolder folder, ScarConfig config, AwsSettings aws,
+                                 AwsClients clients) {
+        if (key.target().equals("aws")) {
+            // "default" is what the session shows for no profile: the SDK's own chain then.
+            String profile = key.profile() == null || key.profile().equals("default") ? null : key.profile();
+            AwsSettings settings = new AwsSettings(profile, key.region(), aws.endpoint());
+            return new AwsTarget(clients.of(settings), config.role());
         }
-        if (!config.target().equals("local")) {
-            throw new ConfigException("target '" + config.target() + "' is not available in this version; set target = local in "
-                    + folder.configFile());
+        if (!key.isLocal()) {
+            throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "
+                    + "use 'target local' or 'target aws'");
         }
         var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
-        return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
+        Path local = folder.root().resolve("local");
+        return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor,
+                new LocalObjectStorage(local.resolve("buckets")), local.resolve("bindings"), local.resolve("ledgers"));
     }
 }

@@ -6,10 +6,18 @@ import scar.image.ImageStore;
 import scar.invoke.FunctionSpec;
 import scar.invoke.InvocationRequest;
 import scar.invoke.InvocationResult;
+import scar.invoke.StagedInvocation;
+import scar.invoke.StorageTrigger;
 import scar.invoke.Supervisor;
+import scar.batch.Ledger;
+import scar.storage.LocalObjectStorage;
+import scar.storage.ObjectStorage;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -19,10 +27,69 @@ public final class LocalTarget implements Target {
     private final ImageStore images;
     private final Supervisor supervisor;
 
+    private final LocalObjectStorage storage;
+    private final LocalBindings bindings;
+    private final Path ledgers;
+    /** One ledger per function and process, so the watcher and commands share what is in flight. */
+    private final Map<String, Ledger> openLedgers = new ConcurrentHashMap<>();
+
     public LocalTarget(LocalFunctionRepository functions, ImageStore images, Supervisor supervisor) {
+        this(functions, images, supervisor, null, null, null);
+    }
+
+    /**
+     * @param storage  buckets under {@code local/buckets}
+     * @param bindings folder of function-to-bucket bindings ({@code local/bindings})
+     * @param ledgers  folder of per-function ledgers ({@code local/ledgers})
+     */
+    public LocalTarget(LocalFunctionRepository functions, ImageStore images, Supervisor supervisor,
+                       LocalObjectStorage storage, Path bindings, Path ledgers) {
         this.functions = functions;
         this.images = images;
         this.supervisor = supervisor;
+        this.storage = storage;
+        this.bindings = bindings == null ? null : new LocalBindings(bindings);
+        this.ledgers = ledgers;
+    }
+
+    @Override
+    public ObjectStorage storage() {
+        if (storage == null) {
+            return Target.super.storage();
+        }
+        return storage;
+    }
+
+    @Override
+    public void bind(String function, String bucket) {
+        functions.find(function).orElseThrow(() -> new FunctionNotFoundException(function));
+        bindings().size(); // fails clearly when buckets are not configured
+        this.bindings.bind(function, bucket);
+    }
+
+    @Override
+    public Map<String, String> bindings() {
+        if (bindings == null) {
+            return Target.super.bindings();
+        }
+        return bindings.all();
+    }
+
+    @Override
+    public StagedInvocation invoke(String name, InvocationRequest request, StorageTrigger trigger, Consumer<String> lines) {
+        FunctionSpec function = functions.find(name).orElseThrow(() -> new FunctionNotFoundException(name));
+        return supervisor.invoke(function, request, storage(), trigger, lines);
+    }
+
+    @Override
+    public Ledger ledger(String function) {
+        if (ledgers == null) {
+            return Target.super.ledger(function);
+        }
+        if (!FunctionNames.isValid(function)) {
+            throw new TargetException(FunctionNames.problem(function));
+        }
+        return openLedgers.computeIfAbsent(function, f -> new Ledger(ledgers.resolve(f + ".jsonl")));
     }
 
     @Override
@@ -71,6 +138,19 @@ public final class LocalTarget implements Target {
     public void remove(String name) {
         if (!functions.delete(name)) {
             throw new FunctionNotFoundException(name);
+        }
+        // The bucket and its files stay: they are the user's data, not the function's.
+        if (bindings != null) {
+            bindings.unbind(name);
+        }
+        // A new function of the same name starts with a clean record of processed inputs.
+        if (ledgers != null) {
+            openLedgers.remove(name);
+            try {
+                Files.deleteIfExists(ledgers.resolve(name + ".jsonl"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

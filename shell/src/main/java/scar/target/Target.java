@@ -3,8 +3,12 @@ package scar.target;
 import scar.invoke.FunctionSpec;
 import scar.invoke.InvocationRequest;
 import scar.invoke.InvocationResult;
+import scar.invoke.StagedInvocation;
+import scar.invoke.StorageTrigger;
+import scar.storage.ObjectStorage;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -28,4 +32,32 @@ public interface Target {
 
     /** Runs one invocation, passing container output lines to {@code lines} as they come. */
     InvocationResult invoke(String name, InvocationRequest request, Consumer<String> lines);
+
+    // Buckets (event-driven file processing). Defaults say "not here" so a target without
+    // buckets still compiles and answers with one clear line.
+
+    /** The buckets of this target: local folders or S3. */
+    default ObjectStorage storage() {
+        throw new TargetException("buckets are not available on the " + name() + " target yet");
+    }
+
+    /** Binds a function to a bucket: every new object under the bucket's input/ invokes it once. */
+    default void bind(String function, String bucket) {
+        throw new TargetException("buckets are not available on the " + name() + " target yet");
+    }
+
+    /** Function name to bound bucket, for every bound function. */
+    default Map<String, String> bindings() {
+        return Map.of();
+    }
+
+    /** Runs one invocation on a bucket object: input staged, outputs uploaded to output/. */
+    default StagedInvocation invoke(String name, InvocationRequest request, StorageTrigger trigger, Consumer<String> lines) {
+        throw new TargetException("buckets are not available on the " + name() + " target yet");
+    }
+
+    /** The durable record of which inputs the function has processed (kept by the shell, per target). */
+    default scar.batch.Ledger ledger(String function) {
+        throw new TargetException("buckets are not available on the " + name() + " target yet");
+    }
 }

@@ -296,6 +296,29 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
     }
 
     @Test
+    void oneSessionSwitchesToAwsAndBetweenRegions() throws IOException {
+        Files.writeString(home.resolve("scar.cfg"), "[scar]\ntarget = local\nendpoint_url = " + moto.endpoint()
+                + "\nlambda_role = " + roleArn + "\n");
+        var out = new java.io.StringWriter();
+        var console = new scar.shell.StandardConsole(new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(out, true), false);
+        Session session = new scar.shell.SessionFactory(environment()).open(console);
+        CommandRunner shell = new CommandRunner(session);
+
+        assertThat(shell.execute(List.of("target", "aws"))).isZero();
+        assertThat(shell.execute(List.of("init", "-n", "hello", IMAGE))).as(out.toString()).isZero();
+        assertThat(shell.execute(List.of("region", "eu-west-1"))).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(shell.execute(List.of("ls"))).isZero();
+        assertThat(out.toString()).doesNotContain("hello");
+        assertThat(shell.execute(List.of("region", "us-east-1"))).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(shell.execute(List.of("ls"))).isZero();
+        assertThat(out.toString()).contains("hello");
+        assertThat(session.context().prompt()).isEqualTo("scar[aws:default/us-east-1]> ");
+    }
+
+    @Test
     void imageFilesAreRefusedUntilS3StagingExists(@TempDir Path dir) throws IOException {
         Path tarball = Files.write(dir.resolve("image.tar"), new byte[]{1});
         scar("init", "-n", "hello", "-if", tarball.toString()).failsWithOneClearLine(

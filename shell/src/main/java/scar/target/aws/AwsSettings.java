@@ -30,14 +30,15 @@ public record AwsSettings(String profile, String region, URI endpoint) {
     }
 
     /**
-     * scar.cfg first ({@code profile}, {@code lambda_region}, {@code endpoint_url}), then the
-     * standard variables ({@code AWS_PROFILE}, {@code AWS_REGION}, {@code AWS_ENDPOINT_URL}), then
-     * the SDK's own chains.
+     * The standard variables first ({@code AWS_PROFILE}, {@code AWS_REGION}/{@code AWS_DEFAULT_REGION},
+     * {@code AWS_ENDPOINT_URL}), as in the AWS CLI and the session's settings, then scar.cfg
+     * ({@code profile}, {@code lambda_region}, {@code endpoint_url}), then the SDK's own chains.
      */
     public static AwsSettings from(ScarConfig config, Map<String, String> environment) {
-        String profile = firstNonBlank(config.profile(), environment.get("AWS_PROFILE"));
-        String region = firstNonBlank(config.region(), environment.get("AWS_REGION"));
-        String endpoint = firstNonBlank(config.endpointUrl(), environment.get("AWS_ENDPOINT_URL"));
+        String profile = firstNonBlank(environment.get("AWS_PROFILE"), config.profile());
+        String region = firstNonBlank(environment.get("AWS_REGION"), environment.get("AWS_DEFAULT_REGION"),
+                config.region());
+        String endpoint = firstNonBlank(environment.get("AWS_ENDPOINT_URL"), config.endpointUrl());
         return new AwsSettings(profile, region, endpoint == null ? null : endpoint(endpoint));
     }
 

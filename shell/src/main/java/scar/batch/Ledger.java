@@ -1,0 +1,210 @@
+package scar.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.storage.ObjectInfo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A function's durable record of the inputs it has processed: an append-only file of JSON lines,
+ * one per start and one per end of a run, flushed to disk before the run starts and after it ends.
+ * Claims are made under a file lock, so two shells (or a shell and a one-shot {@code run -es}) never
+ * run the same input twice. A run whose owner process is gone (a killed shell) counts as never
+ * finished and is run again; a finished one is never run again unless asked ({@code --retry-failed}).
+ */
+public final class Ledger {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** This process, with its start time so that a reused pid is not taken for us. */
+    static final String SELF = owner(ProcessHandle.current());
+
+    private final Path file;
+    private final Supplier<Long> clock;
+    private final Map<String, LedgerEntry> latest = new HashMap<>();
+    private final Set<String> inFlight = new HashSet<>();
+    private long position;
+
+    public Ledger(Path file) {
+        this(file, System::currentTimeMillis);
+    }
+
+    Ledger(Path file, Supplier<Long> clock) {
+        this.file = file;
+        this.clock = clock;
+    }
+
+    /** The last thing that happened to the key, whatever its version. */
+    public synchronized Optional<LedgerEntry> last(String key) {
+        withLock(() -> null);
+        return Optional.ofNullable(latest.get(key));
+    }
+
+    /** Whether the object would be run by a batch of this selection now (it may still be claimed elsewhere). */
+    public synchronized boolean wants(ObjectInfo object, Selection selection) {
+        withLock(() -> null);
+        return wanted(object, selection);
+    }
+
+    /** The objects a batch of this selection would run now, in their order; one read of the file for all. */
+    public synchronized List<ObjectInfo> wanted(List<ObjectInfo> objects, Selection selection) {
+        withLock(() -> null);
+        return objects.stream().filter(o -> wanted(o, selection)).toList();
+    }
+
+    /** Records the start of a run of {@code object}; false when it is not wanted or someone else runs it. */
+    public synchronized boolean claim(ObjectInfo object, String requestId, Selection selection) {
+        return withLock(() -> {
+            if (!wanted(object, selection)) {
+                return false;
+            }
+            append(new LedgerEntry(LedgerEntry.STARTED, object.key(), object.version(), requestId, SELF, null, clock.get()));
+            inFlight.add(object.key());
+            return true;
+        });
+    }
+
+    /** Records the end of a run this ledger claimed. */
+    public synchronized void finish(ObjectInfo object, String requestId, String event, String error) {
+        withLock(() -> {
+            append(new LedgerEntry(event, object.key(), object.version(), requestId, SELF, error, clock.get()));
+            inFlight.remove(object.key());
+            return null;
+        });
+    }
+
+    private boolean wanted(ObjectInfo object, Selection selection) {
+        LedgerEntry entry = latest.get(object.key());
+        boolean sameVersion = entry != null && entry.version().equals(object.version());
+        if (entry != null && entry.event().equals(LedgerEntry.STARTED) && running(entry)) {
+            return false;
+        }
+        return switch (selection) {
+            case PENDING -> !sameVersion || !entry.finished();
+            case RETRY_FAILED -> sameVersion && entry.event().equals(LedgerEntry.FAILED);
+        };
+    }
+
+    /** A started run is still going when this ledger runs it, or when another live process does. */
+    private boolean running(LedgerEntry started) {
+        if (started.owner().equals(SELF)) {
+            return inFlight.contains(started.key());
+        }
+        int at = started.owner().indexOf('@');
+        try {
+            long pid = Long.parseLong(started.owner().substring(0, at));
+            return ProcessHandle.of(pid).map(Ledger::owner).map(started.owner()::equals).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String owner(ProcessHandle process) {
+        return process.pid() + "@" + process.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+    }
+
+    private void append(LedgerEntry entry) throws IOException {
+        write(entry);
+        latest.put(entry.key(), entry);
+    }
+
+    private interface Locked<T> {
+        T run() throws IOException;
+    }
+
+    private FileChannel channel;
+
+    /** Reads what other processes appended, then runs {@code action}, all under the file lock. */
+    private <T> T withLock(Locked<T> action) {
+        // File channels close on interrupt: a Ctrl-C must not cost the record of a run.
+        boolean interrupted = Thread.interrupted();
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                channel = ch;
+                catchUp(ch);
+                return action.run();
+            } finally {
+                channel = null;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot update the ledger " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void catchUp(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < position) {
+            latest.clear(); // the file was replaced: read it again
+            position = 0;
+        }
+        if (size == position) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) (size - position));
+        ch.read(buffer, position);
+        String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        int end = text.lastIndexOf('\n');
+        if (end < 0) {
+            return; // only a torn line so far, written by a process killed mid-write
+        }
+        for (String line : text.substring(0, end).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                LedgerEntry entry = JSON.readValue(line, LedgerEntry.class);
+                latest.put(entry.key(), entry);
+            } catch (IOException e) {
+                // A torn line: its run never recorded an end, so it counts as unfinished.
+            }
+        }
+        position += text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Entries are appended under the lock and forced to disk, so a crash loses at most the line being written. */
+    private void write(LedgerEntry entry) throws IOException {
+        byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        long size = channel.size();
+        ByteBuffer prefix = ByteBuffer.allocate(0);
+        if (size > 0) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.read(last, size - 1);
+            if (last.get(0) != '\n') {
+                prefix = ByteBuffer.wrap(new byte[]{'\n'}); // close a torn line first
+            }
+        }
+        channel.position(size);
+        ByteBuffer[] buffers = {prefix, ByteBuffer.wrap(line)};
+        while (buffers[1].hasRemaining()) {
+            channel.write(buffers);
+        }
+        channel.force(false);
+        position = channel.size();
+    }
+
+    /** Every key's last entry, for reports and tests. */
+    public synchronized List<LedgerEntry> entries() {
+        withLock(() -> null);
+        return List.copyOf(latest.values());
+    }
+}

@@ -1,0 +1,44 @@
+package scar.session;
+
+import java.util.regex.Pattern;
+
+/**
+ * Which target a session talks to: {@code local}, or {@code aws} with a profile and a region.
+ * Caches (clients, completion names) are kept per key, so switching back is instant.
+ */
+public record TargetKey(String target, String profile, String region) {
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    public static TargetKey local() {
+        return new TargetKey("local", null, null);
+    }
+
+    public boolean isLocal() {
+        return target.equals("local");
+    }
+
+    /** What the prompt shows: {@code local} or {@code aws:dev/eu-west-1}. */
+    public String display() {
+        if (isLocal()) {
+            return target;
+        }
+        return target + ":" + (profile == null ? "default" : profile) + "/" + (region == null ? "?" : region);
+    }
+
+    /** A file-name-safe form of the key, e.g. {@code local} or {@code aws.dev.eu-west-1}. */
+    public String fileKey() {
+        if (isLocal()) {
+            return "local";
+        }
+        return target + "." + safe(profile == null ? "default" : profile) + "." + safe(region == null ? "none" : region);
+    }
+
+    /** Profiles and regions are typed by users: only plain names, so they can never become paths. */
+    public static boolean isSafeName(String value) {
+        return value != null && SAFE.matcher(value).matches() && !value.startsWith(".");
+    }
+
+    private static String safe(String value) {
+        return isSafeName(value) ? value : "invalid";
+    }
+}

@@ -1,0 +1,127 @@
+package scar.commands;
+
+import org.junit.jupiter.api.Test;
+import scar.completion.CompletionCache;
+import scar.completion.GrammarCompleter;
+import scar.invoke.FunctionSpec;
+import scar.session.TargetKey;
+import scar.target.Target;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+/** What TAB proposes in the shell, from scar's grammar and the session's completion cache. */
+class TabCompletionTest extends SessionTestBase {
+
+    /** Completes the last word of {@code line} (a trailing space means a new, empty word). */
+    List<String> tab(String line) {
+        GrammarCompleter completer = new GrammarCompleter(CommandRunner.grammar().getCommandSpec(),
+                () -> session.context().completion());
+        List<String> words = new java.util.ArrayList<>(Arrays.asList(line.split(" ", -1)));
+        return completer.complete(words, words.size() - 1, words.get(words.size() - 1)).stream()
+                .map(GrammarCompleter.Candidate::value).toList();
+    }
+
+    @Test
+    void aFunctionCreatedAMomentAgoCompletesAndARemovedOneDoesNot() throws Exception {
+        session(Map.of());
+        assertThat(tab("run hel")).isEmpty();
+        createFunction("hello");
+        createFunction("help-desk");
+        assertThat(tab("run hel")).containsExactly("hello", "help-desk");
+        shell("rm", "hello");
+        assertThat(tab("run hel")).containsExactly("help-desk");
+        assertThat(Files.readString(home.resolve("completion/functions.local.txt"))).isEqualTo("help-desk\n");
+    }
+
+    @Test
+    void functionNamesCompleteWhereverTheGrammarTakesAFunction() throws Exception {
+        session(Map.of());
+        createFunction("hello");
+        assertThat(tab("run -n h")).containsExactly("hello");
+        assertThat(tab("run --name h")).containsExactly("hello");
+        assertThat(tab("rm -n h")).containsExactly("hello");
+        assertThat(tab("rm h")).containsExactly("hello");
+        assertThat(tab("use h")).containsExactly("hello");
+        assertThat(tab("run -e A=1 h")).containsExactly("hello");
+        // after the NAME come the container's ARGS, and with -n every word is an ARG
+        assertThat(tab("run hello h")).isEmpty();
+        assertThat(tab("run -n hello h")).isEmpty();
+        // init names a NEW function: nothing to complete
+        assertThat(tab("init -n h")).isEmpty();
+    }
+
+    @Test
+    void commandsOptionsAndFixedValuesComplete() {
+        session(Map.of());
+        assertThat(tab("r")).containsExactlyInAnyOrder("run", "rm", "region");
+        assertThat(tab("init -t")).containsExactlyInAnyOrder("-t", "-tt");
+        assertThat(tab("init -i")).containsExactlyInAnyOrder("-i", "-if");
+        assertThat(tab("target ")).containsExactly("local", "aws");
+        assertThat(tab("region eu-w")).containsExactly("eu-west-1", "eu-west-2", "eu-west-3");
+        assertThat(tab("nosuch ")).isEmpty();
+    }
+
+    @Test
+    void pathOptionsCompleteLocalFilesAndDirectories() throws Exception {
+        session(Map.of());
+        Files.createDirectories(home.resolve("scripts/deep"));
+        Files.writeString(home.resolve("scripts/show.sh"), "env\n");
+        Files.writeString(home.resolve("scripts/.hidden"), "");
+        String dir = home.resolve("scripts") + "/";
+        assertThat(tab("run hello -s " + dir)).containsExactly(dir + "deep/", dir + "show.sh");
+        assertThat(tab("init -if " + dir + "sh")).containsExactly(dir + "show.sh");
+        assertThat(tab("init -s " + dir + "nothing-here/x")).isEmpty();
+    }
+
+    @Test
+    void imagesOfTheTargetsFunctionsCompleteForInit() {
+        session(Map.of());
+        session.context().functionsListed(List.of(
+                new FunctionSpec("cow", "grycap/cowsay", "sha256:" + "a".repeat(64), 128, 300, 10, "", Map.of(), null),
+                new FunctionSpec("local", "/tmp/x.tar", "sha256:" + "b".repeat(64), 128, 300, 10, "", Map.of(), null)));
+        assertThat(tab("init gr")).containsExactly("grycap/cowsay");
+        assertThat(tab("init -i ")).containsExactly("grycap/cowsay");
+    }
+
+    @Test
+    void aNewSessionCompletesAtOnceFromTheNamesThePreviousOneWrote() throws Exception {
+        session(Map.of());
+        createFunction("hello");
+        session(Map.of()); // a new shell
+        assertThat(tab("use he")).containsExactly("hello");
+    }
+
+    @Test
+    void aTabDoesNotWaitForASlowTargetAndOffersTheNamesOnceTheyArrive() throws Exception {
+        // a target that takes 2 s to list: cannot be produced by the local target
+        Target slow = mock(Target.class);
+        FunctionSpec far = new FunctionSpec("far-away", "x/y", "sha256:" + "c".repeat(64), 128, 300, 10, "", Map.of(), null);
+        when(slow.list()).thenAnswer(invocation -> {
+            Thread.sleep(2000);
+            return List.of(far);
+        });
+        var executor = Executors.newSingleThreadExecutor();
+        try {
+            var cache = new CompletionCache(home.resolve("c"), new TargetKey("aws", "dev", "eu-west-1"),
+                    () -> slow, () -> executor, Duration.ofSeconds(30), false);
+            long start = System.nanoTime();
+            assertThat(cache.functionNames()).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> cache.functionNames().contains("far-away"));
+            assertThat(Files.readString(home.resolve("c/functions.aws.dev.eu-west-1.txt"))).isEqualTo("far-away\n");
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+}
