@@ -90,6 +90,18 @@ class LambdaLayerIT {
     }
 
     @Test
+    void theContainerGetsTheFunctionsCredentialsAndVariablesButNothingElseOfTheHost(@TempDir Path task) throws Exception {
+        writeTaskRoot(task, new FunctionSpec("layer-fn", image, null, 128, 60, 5, "", Map.of("FROM_INIT", "1"), null));
+        String output = invoke(task, "{\"script\":\"env | sort\",\"environment\":{\"FROM_RUN\":\"2\"}}",
+                Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret-example",
+                        "AWS_SESSION_TOKEN", "token-example", "AWS_REGION", "eu-west-1", "HOST_ONLY", "leak"))
+                .path("LambdaOutput").path("Output").asText();
+        assertThat(output).contains("AWS_ACCESS_KEY_ID=AKIDEXAMPLE\n", "AWS_SECRET_ACCESS_KEY=secret-example\n",
+                "AWS_SESSION_TOKEN=token-example\n", "AWS_REGION=eu-west-1\n", "FROM_INIT=1\n", "FROM_RUN=2\n");
+        assertThat(output).doesNotContain("HOST_ONLY", "LAMBDA_TASK_ROOT", "SCAR_TMP", "AWS_LAMBDA_FUNCTION_NAME");
+    }
+
+    @Test
     void handlerAnswersABadEventWithOneErrorLine(@TempDir Path task) throws Exception {
         writeTaskRoot(task, new FunctionSpec("layer-fn", image, null, 128, 60, 5, "", Map.of(), null));
         JsonNode response = invoke(task, "{\"args\":\"not a list\"}");
@@ -103,6 +115,11 @@ class LambdaLayerIT {
     }
 
     private JsonNode invoke(Path task, String event) throws Exception {
+        return invoke(task, event, Map.of());
+    }
+
+    /** @param lambdaEnvironment more variables of the function's process, as Lambda sets them */
+    private JsonNode invoke(Path task, String event, Map<String, String> lambdaEnvironment) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", layer.resolve("java/lib") + "/*",
                 "scar.lambda.HandlerMain", "60");
@@ -110,6 +127,7 @@ class LambdaLayerIT {
         pb.environment().put("PATH", path.toString());
         pb.environment().put("LAMBDA_TASK_ROOT", task.toString());
         pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "layer-fn");
+        pb.environment().putAll(lambdaEnvironment);
         pb.environment().put("SCAR_TMP", Files.createDirectories(shared.resolve("tmp")).toString());
         Path log = task.resolve("handler.log");
         pb.redirectError(log.toFile());
