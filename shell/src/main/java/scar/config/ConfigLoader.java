@@ -20,7 +20,7 @@ public final class ConfigLoader {
 
     private static final Set<String> KNOWN_KEYS = Set.of(
             "target", "lambda_description", "lambda_memory", "lambda_time", "lambda_timeout_threshold",
-            "lambda_region", "lambda_role", "batch_concurrency", "log_retention_days");
+            "lambda_region", "lambda_role", "batch_concurrency", "log_retention_days", "profile", "endpoint_url");
 
     static final String DEFAULT_FILE = """
             # scar configuration. Values given on the command line win over these.
@@ -43,6 +43,10 @@ public final class ConfigLoader {
             batch_concurrency = 0
             # Days that invocation logs are kept (local: local/logs/, aws: CloudWatch Logs), 1-3650
             log_retention_days = 30
+            # AWS profile of the aws target (~/.aws/config); empty: AWS_PROFILE or the default chain
+            profile =
+            # An AWS-compatible endpoint for the aws target, e.g. http://127.0.0.1:5000; empty: AWS_ENDPOINT_URL or AWS
+            endpoint_url =
             """;
 
     private final ConfigFolder folder;
@@ -99,7 +103,9 @@ public final class ConfigLoader {
                     reader.number("lambda_timeout_threshold", defaults.timeoutThresholdSeconds()),
                     reader.text("lambda_region", defaults.region()),
                     reader.text("lambda_role", defaults.role()),
-                    batchConcurrency(reader, file, lines), retention);
+                    batchConcurrency(reader, file, lines), retention,
+                    reader.text("profile", defaults.profile()),
+                    reader.text("endpoint_url", defaults.endpointUrl()));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }

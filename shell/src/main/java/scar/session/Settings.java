@@ -22,9 +22,11 @@ public final class Settings {
         List<Setting> settings = new ArrayList<>();
         settings.add(fromFile("target", config.target(), "target", inFile));
         String profile = environment.get("AWS_PROFILE");
-        settings.add(profile == null || profile.isBlank()
-                ? new Setting("profile", "default", Setting.Source.DEFAULT)
-                : new Setting("profile", profile, Setting.Source.ENVIRONMENT));
+        settings.add(profile != null && !profile.isBlank()
+                ? new Setting("profile", profile, Setting.Source.ENVIRONMENT)
+                : config.profile() != null && !config.profile().isBlank()
+                ? new Setting("profile", config.profile(), Setting.Source.CONFIG_FILE)
+                : new Setting("profile", "default", Setting.Source.DEFAULT));
         String region = firstSet(environment, "AWS_REGION", "AWS_DEFAULT_REGION");
         settings.add(region != null
                 ? new Setting("region", region, Setting.Source.ENVIRONMENT)

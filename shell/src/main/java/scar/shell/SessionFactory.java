@@ -13,6 +13,9 @@ import scar.logs.LocalLogStore;
 import scar.target.LocalFunctionRepository;
 import scar.target.LocalTarget;
 import scar.target.Target;
+import scar.target.aws.AwsClients;
+import scar.target.aws.AwsSettings;
+import scar.target.aws.AwsTarget;
 import scar.config.ConfigException;
 
 import scar.session.SessionContext;
@@ -41,22 +44,36 @@ public final class SessionFactory {
     public Session open(Console console) {
         ConfigFolder folder = ConfigFolder.fromEnvironment(environment);
         ScarConfig config = new ConfigLoader(folder).load();
-        if (!config.target().equals("local")) {
-            throw new ConfigException("target '" + config.target() + "' is not available in this version; set target = local in "
-                    + folder.configFile());
-        }
         List<Setting> settings = Settings.effective(folder, config, environment);
-        TargetKey startup = TargetKey.local();
-        SessionContext context = new SessionContext(key -> target(key, folder, config), startup, folder.completion(), settings);
+        AwsSettings aws;
+        try {
+            aws = AwsSettings.from(config, environment);
+        } catch (TargetException e) {
+            throw new ConfigException(folder.configFile() + ": " + e.getMessage());
+        }
+        TargetKey startup = config.target().equals("aws") ? new TargetKey("aws", aws.profile(), aws.region())
+                : TargetKey.local();
+        // One set of AWS clients per session, made on first use: a session that never calls AWS
+        // pays nothing for them, and switching profile or region back reuses them.
+        AwsClients clients = new AwsClients(environment);
+        SessionContext context = new SessionContext(key -> target(key, folder, config, aws, clients), startup,
+                folder.completion(), settings);
         context.target(); // fail now, with the config's error, rather than on the first command
         return new Session(config, context, console);
     }
 
     /** Builds the target of a key; the session calls it lazily, once per key. */
-    private static Target target(TargetKey key, ConfigFolder folder, ScarConfig config) {
+    private static Target target(TargetKey key, ConfigFolder folder, ScarConfig config, AwsSettings aws,
+                                 AwsClients clients) {
+        if (key.target().equals("aws")) {
+            // "default" is what the session shows for no profile: the SDK's own chain then.
+            String profile = key.profile() == null || key.profile().equals("default") ? null : key.profile();
+            AwsSettings settings = new AwsSettings(profile, key.region(), aws.endpoint());
+            return new AwsTarget(clients.of(settings), config.role());
+        }
         if (!key.isLocal()) {
             throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "
-                    + "use 'target local'");
+                    + "use 'target local' or 'target aws'");
         }
         var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
         var logs = new LocalLogStore(folder.localLogs(), Clock.systemUTC(), config.logRetentionDays());

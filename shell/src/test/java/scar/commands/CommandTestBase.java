@@ -29,11 +29,16 @@ abstract class CommandTestBase {
         }
     }
 
+    /** The variables a session sees: tests of other targets add theirs. */
+    Map<String, String> environment() {
+        return Map.of("SCAR_CONFIG_FOLDER", home.toString());
+    }
+
     Outcome scar(String... words) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var console = new StandardConsole(new PrintWriter(out, true), new PrintWriter(err, true), false);
-        Session session = new SessionFactory(Map.of("SCAR_CONFIG_FOLDER", home.toString())).open(console);
+        Session session = new SessionFactory(environment()).open(console);
         int exitCode = new CommandRunner(session).execute(List.of(words));
         return new Outcome(exitCode, out.toString(), err.toString());
     }

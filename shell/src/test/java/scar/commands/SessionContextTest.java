@@ -76,14 +76,16 @@ class SessionContextTest extends SessionTestBase {
     }
 
     @Test
-    void targetAwsSaysItIsNotAvailableAndTheSessionStaysLocal() throws Exception {
+    void targetAwsSwitchesTheSessionWithoutCallingAwsAndDropsTheCurrentFunction() throws Exception {
         createFunction("hello");
         shell("use", "hello");
-        shell("target", "aws").failsWithOneClearLine("target 'aws' is not available in this version of scar");
-        assertThat(session.context().prompt()).isEqualTo("scar[local]:hello> ");
-        assertThat(shell("target").out()).isEqualTo("Target: local\n");
+        Outcome aws = shell("target", "aws");
+        assertThat(aws.exitCode()).as(aws.err()).isZero();
+        assertThat(aws.out()).isEqualTo("Target: aws:default/us-east-1\n");
+        assertThat(session.context().prompt()).isEqualTo("scar[aws:default/us-east-1]> ");
         shell("target", "gcp").failsWithOneClearLine("unknown target 'gcp': use local or aws");
         assertThat(shell("target", "local").exitCode()).isZero();
+        assertThat(shell("target").out()).isEqualTo("Target: local\n");
     }
 
     @Test

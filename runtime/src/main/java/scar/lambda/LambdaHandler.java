@@ -1,0 +1,151 @@
+package scar.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import scar.exec.ProotExecutor;
+import scar.image.ImageException;
+import scar.image.LocalImageStore;
+import scar.image.RegistryClient;
+import scar.invoke.FunctionSpec;
+import scar.invoke.InvocationException;
+import scar.invoke.InvocationRequest;
+import scar.invoke.InvocationResult;
+import scar.invoke.Supervisor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The entry point of every scar function on Lambda ({@value FunctionConfig#HANDLER}). It runs the
+ * same {@link Supervisor} as the local target: the image is pulled into {@code /tmp} on a cold
+ * start and reused while the instance stays warm (Lambda keeps one handler object per instance,
+ * so the supervisor lives in a field, not in static state).
+ *
+ * <p>proot comes from the layer's bundle ({@code /opt/proot}, found next to this jar), started
+ * through the bundled loader so that the host's libraries never mix with the bundle's.
+ */
+public final class LambdaHandler implements RequestStreamHandler {
+    /** Output kept in the response: Lambda's 6 MB response limit less room for the JSON around it. */
+    static final long OUTPUT_CAP = 5L * 1024 * 1024;
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    /** What a container gets of the function's own environment: its credentials and region. */
+    private static final List<String> PASSED_TO_CONTAINER = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION");
+
+    private final Map<String, String> environment;
+    private Supervisor supervisor;
+    private FunctionSpec function;
+
+    /** Called by Lambda's Java runtime. */
+    public LambdaHandler() {
+        this(System.getenv());
+    }
+
+    LambdaHandler(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        LambdaLogger logger = context.getLogger();
+        ScarResponse response;
+        try {
+            ScarEvent event = ScarEvent.parse(input.readAllBytes());
+            FunctionSpec fn = function(context);
+            String requestId = event.requestId() != null && REQUEST_ID.matcher(event.requestId()).matches()
+                    ? event.requestId() : context.getAwsRequestId();
+            InvocationRequest request = new InvocationRequest(requestId, event.script(), event.args(),
+                    event.environment());
+            InvocationResult result = supervisor().invoke(fn, request, line -> logger.log(line + "\n"));
+            response = ScarResponse.of(result, context.getLogGroupName(), context.getLogStreamName());
+        } catch (InvocationException | ImageException e) {
+            // The user's mistake or the image's: one line back to the shell, also in the log.
+            logger.log("scar: " + e.getMessage() + "\n");
+            response = ScarResponse.failure(e.getMessage());
+        }
+        output.write(response.toJson());
+        output.flush();
+    }
+
+    /** The function's configuration with this invocation's deadline and the function's credentials. */
+    private FunctionSpec function(Context context) {
+        if (function == null) {
+            function = FunctionConfig.read(Path.of(environment.getOrDefault("LAMBDA_TASK_ROOT", "/var/task")));
+        }
+        FunctionSpec fn = function;
+        String image = environment.getOrDefault(FunctionConfig.ENV_IMAGE, fn.image());
+        int threshold = intOr(environment.get(FunctionConfig.ENV_THRESHOLD), fn.timeoutThresholdSeconds());
+        int remainingSeconds = Math.max(1, (int) Math.ceil(context.getRemainingTimeInMillis() / 1000.0));
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : PASSED_TO_CONTAINER) {
+            if (environment.containsKey(name)) {
+                env.put(name, environment.get(name));
+            }
+        }
+        env.putAll(fn.environment());
+        return new FunctionSpec(fn.name(), image, fn.imageId(), fn.memoryMb(), remainingSeconds,
+                Math.min(threshold, remainingSeconds - 1), fn.description(), env, fn.initScript());
+    }
+
+    private Supervisor supervisor() {
+        if (supervisor == null) {
+            Path tmp = Path.of(environment.getOrDefault("SCAR_TMP", "/tmp"));
+            Path cache = tmp.resolve("scar-cache");
+            long space;
+            try {
+                Files.createDirectories(cache);
+                space = Files.getFileStore(cache).getUsableSpace();
+            } catch (IOException e) {
+                throw new InvocationException("cannot use " + cache + " for the image cache: " + e.getMessage());
+            }
+            var images = new LocalImageStore(cache, new RegistryClient(), Math.max(space, 64L * 1024 * 1024));
+            supervisor = new Supervisor(images, executor(), tmp);
+        }
+        return supervisor;
+    }
+
+    private ProotExecutor executor() {
+        Path bundle = prootBundle();
+        if (bundle == null) {
+            return new ProotExecutor();
+        }
+        return new ProotExecutor(List.of(bundle.resolve("ld-linux-x86-64.so.2").toString(),
+                "--library-path", bundle.toString(), bundle.resolve("proot").toString()), OUTPUT_CAP);
+    }
+
+    /** {@code $SCAR_PROOT_DIR}, else {@code proot/} of the layer this jar came from ({@code java/lib/..}). */
+    private Path prootBundle() {
+        String configured = environment.get("SCAR_PROOT_DIR");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        try {
+            Path jar = Path.of(LambdaHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path layerRoot = jar.getParent() == null || jar.getParent().getParent() == null ? null
+                    : jar.getParent().getParent().getParent();
+            if (layerRoot != null && Files.isExecutable(layerRoot.resolve("proot").resolve("proot"))) {
+                return layerRoot.resolve("proot");
+            }
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            // No code source to go by: fall back to proot on PATH.
+        }
+        return null;
+    }
+
+    private static int intOr(String value, int fallback) {
+        try {
+            return value == null ? fallback : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package scar.target.aws;
+
+import scar.image.ImageRef;
+import scar.invoke.FunctionSpec;
+import scar.invoke.InvocationRequest;
+import scar.invoke.InvocationResult;
+import scar.lambda.FunctionConfig;
+import scar.lambda.ScarEvent;
+import scar.lambda.ScarResponse;
+import scar.target.FunctionNames;
+import scar.target.FunctionNotFoundException;
+import scar.target.NewFunction;
+import scar.target.Target;
+import scar.target.TargetException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.Architecture;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
+import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Functions on AWS Lambda: each is a Lambda function running scar's handler from the shared
+ * runtime layer, logging to CloudWatch Logs. Only functions scar made (its handler, its
+ * environment) are listed, run or removed; others in the account are left alone.
+ */
+public final class AwsTarget implements Target {
+    /** Tags on every function scar creates, as SCAR does. */
+    static final Map<String, String> TAGS = Map.of("createdby", "scar");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+
+    private final AwsClients.Clients clients;
+    private final String role;
+    private final RuntimeLayer layer;
+
+    /**
+     * @param role {@code lambda_role}: a role ARN, or a role name looked up in IAM; blank when
+     *             not set (then {@code init} says how to set it)
+     */
+    public AwsTarget(AwsClients.Clients clients, String role) {
+        this(clients, role, new RuntimeLayer());
+    }
+
+    AwsTarget(AwsClients.Clients clients, String role, RuntimeLayer layer) {
+        this.clients = clients;
+        this.role = role == null ? "" : role.strip();
+        this.layer = layer;
+    }
+
+    @Override
+    public String name() {
+        return "aws";
+    }
+
+    @Override
+    public FunctionSpec create(NewFunction function) {
+        if (function.imageFile() != null) {
+            throw new TargetException("image files (-if) are not supported on the aws target yet (they need S3): "
+                    + "push the image to a registry and give its reference");
+        }
+        ImageRef ref = ImageRef.parse(function.image());
+        for (String key : function.environment().keySet()) {
+            if (FunctionConfig.isReserved(key)) {
+                throw new TargetException("environment variable " + key + " is scar's own; choose another name");
+            }
+        }
+        String roleArn = roleArn();
+        FunctionSpec spec = new FunctionSpec(function.name(), ref.display(), "", function.memoryMb(),
+                function.timeoutSeconds(), function.timeoutThresholdSeconds(), function.description(),
+                function.environment(), function.initScript());
+        Map<String, String> environment = new LinkedHashMap<>(function.environment());
+        environment.put(FunctionConfig.ENV_IMAGE, spec.image());
+        environment.put(FunctionConfig.ENV_THRESHOLD, Integer.toString(spec.timeoutThresholdSeconds()));
+        LambdaClient lambda = clients.lambda();
+        String layerArn = layer.ensure(lambda, settings());
+        AwsErrors.run(settings(), "lambda:CreateFunction", () -> {
+            try {
+                lambda.createFunction(b -> b
+                        .functionName(spec.name())
+                        .runtime(Runtime.JAVA21)
+                        .architectures(Architecture.X86_64)
+                        .handler(FunctionConfig.HANDLER)
+                        .role(roleArn)
+                        .code(c -> c.zipFile(SdkBytes.fromByteArray(FunctionConfig.codeZip(spec))))
+                        .layers(layerArn)
+                        .memorySize(spec.memoryMb())
+                        .timeout(spec.timeoutSeconds())
+                        .description(spec.description())
+                        .environment(e -> e.variables(environment))
+                        .tags(TAGS));
+            } catch (ResourceConflictException e) {
+                throw new TargetException("function '" + spec.name() + "' already exists; remove it first with 'rm -n "
+                        + spec.name() + "' or choose another name with -n");
+            } catch (InvalidParameterValueException e) {
+                if (AwsErrors.message(e).toLowerCase(java.util.Locale.ROOT).contains("role")) {
+                    throw new TargetException("Lambda cannot use lambda_role '" + roleArn + "': " + AwsErrors.message(e)
+                            + "; the role must exist and trust lambda.amazonaws.com");
+                }
+                throw e;
+            }
+        });
+        return spec;
+    }
+
+    @Override
+    public List<FunctionSpec> list() {
+        LambdaClient lambda = clients.lambda();
+        return AwsErrors.call(settings(), "lambda:ListFunctions", () -> {
+            List<FunctionSpec> functions = new ArrayList<>();
+            // The paginator follows NextMarker: Lambda returns at most 50 functions a page.
+            for (var page : lambda.listFunctionsPaginator(b -> b.maxItems(50))) {
+                for (FunctionConfiguration configuration : page.functions()) {
+                    if (isScars(configuration)) {
+                        functions.add(spec(configuration));
+                    }
+                }
+            }
+            functions.sort(Comparator.comparing(FunctionSpec::name));
+            return functions;
+        });
+    }
+
+    @Override
+    public Optional<FunctionSpec> find(String name) {
+        checkName(name);
+        LambdaClient lambda = clients.lambda();
+        try {
+            FunctionConfiguration configuration = lambda.getFunction(b -> b.functionName(name)).configuration();
+            if (!isScars(configuration)) {
+                throw new TargetException("function '" + name + "' on AWS was not created by scar; scar leaves it alone");
+            }
+            return Optional.of(spec(configuration));
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            return Optional.empty();
+        } catch (AwsServiceException e) {
+            throw new TargetException(AwsErrors.describe(settings(), "lambda:GetFunction", e));
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new TargetException(AwsErrors.describeClient(settings(), "lambda:GetFunction", e));
+        }
+    }
+
+    /** Removes the function and its log group; either may be gone already, but not both. */
+    @Override
+    public void remove(String name) {
+        boolean[] functionGone = {find(name).isEmpty()};
+        if (!functionGone[0]) {
+            AwsErrors.run(settings(), "lambda:DeleteFunction", () -> {
+                try {
+                    clients.lambda().deleteFunction(b -> b.functionName(name));
+                } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+                    functionGone[0] = true; // removed meanwhile, by another shell or the console
+                }
+            });
+        }
+        boolean logsGone = removeLogGroup(name);
+        if (functionGone[0] && logsGone) {
+            throw new FunctionNotFoundException(name);
+        }
+    }
+
+    @Override
+    public InvocationResult invoke(String name, InvocationRequest request, Consumer<String> lines) {
+        checkName(name);
+        if (request.inputFile() != null) {
+            throw new TargetException("bucket input is not supported on the aws target yet");
+        }
+        byte[] payload = new ScarEvent(request.requestId(), request.script(), request.args(), request.environment())
+                .toJson();
+        LambdaClient lambda = clients.lambda();
+        InvokeResponse response;
+        try {
+            response = lambda.invoke(b -> b.functionName(name)
+                    .invocationType(InvocationType.REQUEST_RESPONSE)
+                    .payload(SdkBytes.fromByteArray(payload)));
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            throw new FunctionNotFoundException(name);
+        } catch (AwsServiceException e) {
+            throw new TargetException(AwsErrors.describe(settings(), "lambda:InvokeFunction", e));
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new TargetException(AwsErrors.describeClient(settings(), "lambda:InvokeFunction", e));
+        }
+        byte[] body = response.payload() == null ? new byte[0] : response.payload().asByteArray();
+        if (response.functionError() != null) {
+            throw new TargetException("function '" + name + "' failed on Lambda (" + response.functionError() + "): "
+                    + lambdaError(body) + "; its log group is /aws/lambda/" + name);
+        }
+        ScarResponse answer = ScarResponse.parse(body).orElseThrow(() -> new TargetException("function '" + name
+                + "' answered with something that is not a scar result: " + AwsErrors.oneLine(
+                        new String(body, StandardCharsets.UTF_8))));
+        if (answer.error() != null) {
+            throw new TargetException(answer.error());
+        }
+        InvocationResult result = answer.result();
+        // Lambda answers once, at the end: the output is passed on line by line like a local run.
+        result.output().lines().forEach(lines);
+        return result;
+    }
+
+    private AwsSettings settings() {
+        return clients.settings();
+    }
+
+    /** Deletes /aws/lambda/NAME; true when it was not there. */
+    private boolean removeLogGroup(String name) {
+        try {
+            clients.logs().deleteLogGroup(b -> b.logGroupName("/aws/lambda/" + name));
+            return false;
+        } catch (ResourceNotFoundException e) {
+            return true;
+        } catch (AwsServiceException e) {
+            throw new TargetException(AwsErrors.describe(settings(), "logs:DeleteLogGroup", e));
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new TargetException(AwsErrors.describeClient(settings(), "logs:DeleteLogGroup", e));
+        }
+    }
+
+    /** lambda_role as an ARN: given as one, or looked up by name in IAM. */
+    private String roleArn() {
+        if (role.isEmpty()) {
+            throw new TargetException("no IAM role for Lambda functions: set lambda_role in scar.cfg to the ARN of a "
+                    + "role that Lambda can assume (arn:aws:iam::ACCOUNT:role/NAME)");
+        }
+        if (role.startsWith("arn:")) {
+            if (!ROLE_ARN.matcher(role).matches()) {
+                throw new TargetException("lambda_role '" + role + "' is not an IAM role ARN; "
+                        + "use arn:aws:iam::ACCOUNT:role/NAME");
+            }
+            return role;
+        }
+        if (!ROLE_NAME.matcher(role).matches()) {
+            throw new TargetException("lambda_role '" + role + "' is neither a role ARN nor a role name");
+        }
+        return AwsErrors.call(settings(), "iam:GetRole", () -> {
+            try {
+                return clients.iam().getRole(b -> b.roleName(role)).role().arn();
+            } catch (NoSuchEntityException e) {
+                throw new TargetException("IAM role '" + role + "' (lambda_role in scar.cfg) does not exist; "
+                        + "set lambda_role to the name or ARN of a role that Lambda can assume");
+            }
+        });
+    }
+
+    private static boolean isScars(FunctionConfiguration configuration) {
+        return FunctionConfig.HANDLER.equals(configuration.handler()) && configuration.environment() != null
+                && configuration.environment().variables().containsKey(FunctionConfig.ENV_IMAGE);
+    }
+
+    private static FunctionSpec spec(FunctionConfiguration configuration) {
+        Map<String, String> variables = configuration.environment().variables();
+        Map<String, String> user = new LinkedHashMap<>();
+        variables.forEach((key, value) -> {
+            if (!FunctionConfig.isReserved(key)) {
+                user.put(key, value);
+            }
+        });
+        int threshold;
+        try {
+            threshold = Integer.parseInt(variables.getOrDefault(FunctionConfig.ENV_THRESHOLD, "0"));
+        } catch (NumberFormatException e) {
+            threshold = 0;
+        }
+        return new FunctionSpec(configuration.functionName(), variables.get(FunctionConfig.ENV_IMAGE),
+                variables.getOrDefault(FunctionConfig.ENV_IMAGE_ID, ""),
+                configuration.memorySize() == null ? 0 : configuration.memorySize(),
+                configuration.timeout() == null ? 0 : configuration.timeout(), threshold,
+                configuration.description(), user, null);
+    }
+
+    /** Lambda's {"errorMessage": ..., "errorType": ...} for a handler that threw. */
+    private static String lambdaError(byte[] body) {
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            if (node != null && node.path("errorMessage").isTextual()) {
+                String type = node.path("errorType").asText("");
+                return AwsErrors.oneLine((type.isEmpty() ? "" : type + ": ") + node.get("errorMessage").asText());
+            }
+        } catch (java.io.IOException e) {
+            // Not JSON: show it as text below.
+        }
+        return AwsErrors.oneLine(new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static void checkName(String name) {
+        if (!FunctionNames.isValid(name)) {
+            throw new TargetException(FunctionNames.problem(name));
+        }
+    }
+}
