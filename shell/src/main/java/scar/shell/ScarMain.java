@@ -52,7 +52,7 @@ public final class ScarMain {
         String first = args.get(0);
         // a word that is a command stays a command, even if a file of that name is around
         if (ScriptRunner.isScriptArgument(first)
-                || !CommandRunner.commandNames().contains(first) && Shebang.isScarScript(first)) {
+                || Shebang.isScarScript(first) && !CommandRunner.commandNames().contains(first)) {
             Path file = Path.of(first.startsWith("@") ? first.substring(1) : first);
             return new ScriptRunner(runner, console, environment).run(file, args.subList(1, args.size()));
         }

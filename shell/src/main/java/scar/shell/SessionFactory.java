@@ -54,7 +54,8 @@ public final class SessionFactory {
             throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "
                     + "use 'target local'");
         }
-        var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
+        var images = new scar.target.LazyImageStore(
+                () -> new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES));
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
         return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
     }
