@@ -42,10 +42,15 @@ public final class SessionFactory {
                     + folder.configFile());
         }
         List<Setting> settings = Settings.effective(folder, config, environment);
-        TargetKey startup = TargetKey.local();
+        TargetKey startup = config.target().equals("local") ? TargetKey.local()
+                : new TargetKey(config.target(), valueOf(settings, "profile"), valueOf(settings, "region"));
         SessionContext context = new SessionContext(key -> target(key, folder), startup, folder.completion(), settings);
         context.target(); // fail now, with the config's error, rather than on the first command
         return new Session(config, context, console);
+    }
+
+    private static String valueOf(List<Setting> settings, String name) {
+        return settings.stream().filter(setting -> setting.name().equals(name)).map(Setting::value).findFirst().orElse(null);
     }
 
     /** Builds the target of a key; the session calls it lazily, once per key. */
