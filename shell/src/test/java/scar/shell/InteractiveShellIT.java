@@ -28,7 +28,9 @@ class InteractiveShellIT {
     /** Not a @TempDir: the shell may still be writing its history as tmux stops it. */
     private Path home;
 
-    private final String socket = "scar-it-" + UUID.randomUUID().toString().substring(0, 8);
+    /** Our own tmux server; each shell gets a new one (the first ends when its shell exits). */
+    private String socket = newSocket();
+    private final List<String> sockets = new ArrayList<>(List.of(socket));
     private Path jar;
 
     @BeforeEach
@@ -43,8 +45,10 @@ class InteractiveShellIT {
 
     @AfterEach
     void stopTmux() throws Exception {
-        new ProcessBuilder("tmux", "-L", socket, "kill-server").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        for (String each : sockets) {
+            new ProcessBuilder("tmux", "-L", each, "kill-server").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        }
         for (int attempt = 0; attempt < 20; attempt++) {
             try (var paths = Files.walk(home)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -57,11 +61,8 @@ class InteractiveShellIT {
     }
 
     @Test
-    void aPartialFunctionNameCompletesWithTabAndRuns() throws Exception {
-        tmux("new-session", "-d", "-s", "it", "-x", "150", "-y", "45",
-                "env SCAR_CONFIG_FOLDER='" + home + "' java -XX:TieredStopAtLevel=1 -jar '" + jar + "'"
-                        + " 2>'" + home.resolve("shell.err") + "'");
-        awaitScreen("scar[local]>");
+    void aPartialFunctionNameCompletesWithTabAndRunsAndHistoryOutlivesTheShell() throws Exception {
+        startShell();
 
         tmux("send-keys", "-t", "it", "run hello-w");
         tmux("send-keys", "-t", "it", "Tab");
@@ -83,6 +84,27 @@ class InteractiveShellIT {
         }
         assertThat(Files.readString(history, StandardCharsets.UTF_8))
                 .as("history persists under $SCAR_CONFIG_FOLDER").contains("run hello-world", "use hello-world");
+
+        // a new shell finds the last one's commands with Ctrl-R
+        socket = newSocket();
+        sockets.add(socket);
+        startShell();
+        tmux("send-keys", "-t", "it", "C-r");
+        tmux("send-keys", "-t", "it", "-l", "use hel");
+        awaitScreen("use hello-world");
+        tmux("send-keys", "-t", "it", "Enter");
+        awaitScreen("scar[local]:hello-world>");
+    }
+
+    private static String newSocket() {
+        return "scar-it-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void startShell() throws Exception {
+        tmux("new-session", "-d", "-s", "it", "-x", "150", "-y", "45",
+                "env SCAR_CONFIG_FOLDER='" + home + "' java -XX:TieredStopAtLevel=1 -jar '" + jar + "'"
+                        + " 2>'" + home.resolve("shell.err") + "'");
+        awaitScreen("scar[local]>");
     }
 
     private void awaitScreen(String expected) throws Exception {
