@@ -38,7 +38,7 @@ public final class ShellBench {
 
         double config = median(50, () -> runner.execute(List.of("config")), sink);
         double use = median(50, () -> runner.execute(List.of("use", "fn-0001")), sink);
-        double ls = median(10, () -> runner.execute(List.of("ls")), sink);
+        double ls = median(functions > 200 ? 10 : 50, () -> runner.execute(List.of("ls")), sink);
         // the first TAB of a new session, and then a TAB as usual
         long start = System.nanoTime();
         int offered = tab(completer, "run fn-1");
@@ -61,12 +61,13 @@ public final class ShellBench {
 
     private static double median(int runs, Runnable action, StringWriter sink) {
         double[] millis = new double[runs];
-        for (int i = 0; i < runs + 5; i++) {
+        // as many warm-up rounds as measured ones: a shell runs warm
+        for (int i = 0; i < 2 * runs; i++) {
             long start = System.nanoTime();
             action.run();
             long took = System.nanoTime() - start;
-            if (i >= 5) {
-                millis[i - 5] = took / 1e6;
+            if (i >= runs) {
+                millis[i - runs] = took / 1e6;
             }
             sink.getBuffer().setLength(0);
         }
