@@ -18,6 +18,11 @@ import java.util.Set;
 public final class CommandRunner {
     private final Session session;
     private Throwable lastError;
+    /**
+     * Built once per runner and reused: building picocli's model of all commands costs more than
+     * most commands do (picocli resets every option to its initial value on each parse).
+     */
+    private CommandLine commandLine;
 
     public CommandRunner(Session session) {
         this.session = session;
@@ -48,7 +53,9 @@ public final class CommandRunner {
             arguments = new ArrayList<>(rest);
             arguments.add(0, "run");
         }
-        CommandLine commandLine = newCommandLine();
+        if (commandLine == null) {
+            commandLine = newCommandLine();
+        }
         return commandLine.execute(arguments.toArray(String[]::new));
     }
 

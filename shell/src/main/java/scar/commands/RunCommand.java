@@ -69,7 +69,6 @@ public final class RunCommand implements Callable<Integer> {
     List<String> words = new ArrayList<>();
 
     private final Session session;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public RunCommand(Session session) {
         this.session = session;
@@ -120,7 +119,7 @@ public final class RunCommand implements Callable<Integer> {
             if (verbose) {
                 document.put("Timings", Map.of("TotalMillis", totalMillis, "FunctionMillis", result.durationMillis()));
             }
-            console.println(mapper.writeValueAsString(document));
+            console.println(new ObjectMapper().writeValueAsString(document));
         } else {
             if (result.outputTruncated()) {
                 console.info("note: output was cut at the 6 MB response limit; the log has all of it");
@@ -132,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
                 Map<String, Object> response = describe(result);
                 response.remove("Output");
                 response.put("TotalMillis", totalMillis);
-                console.info("Response: " + mapper.writeValueAsString(response));
+                console.info("Response: " + new ObjectMapper().writeValueAsString(response));
             }
             if (result.timedOut()) {
                 console.error("function '" + function + "' timed out after " + result.durationMillis() / 1000

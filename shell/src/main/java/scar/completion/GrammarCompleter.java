@@ -51,7 +51,7 @@ public final class GrammarCompleter {
         }
         CommandSpec spec = sub.getCommandSpec();
         String previous = words.get(index - 1);
-        OptionSpec valueOf = spec.findOption(previous);
+        OptionSpec valueOf = option(spec, previous);
         if (valueOf != null && valueOf.arity().max() > 0 && index - 1 > 0 && !isValueOfPrevious(spec, words, index - 1)) {
             return values(valueOf, prefix);
         }
@@ -78,18 +78,23 @@ public final class GrammarCompleter {
         return List.of();
     }
 
+    /** The option a word names; picocli's own lookup would also take "n" for "-n", so dashes are required. */
+    private static OptionSpec option(CommandSpec spec, String word) {
+        return word.startsWith("-") ? spec.findOption(word) : null;
+    }
+
     /** True when {@code words[at]} is itself the value of the option before it. */
     private static boolean isValueOfPrevious(CommandSpec spec, List<String> words, int at) {
         if (at - 1 < 1) {
             return false;
         }
-        OptionSpec before = spec.findOption(words.get(at - 1));
+        OptionSpec before = option(spec, words.get(at - 1));
         return before != null && before.arity().max() > 0 && !isValueOfPrevious(spec, words, at - 1);
     }
 
     private static boolean hasNameOption(CommandSpec spec, List<String> words, int index) {
         for (int i = 1; i < index; i++) {
-            OptionSpec option = spec.findOption(words.get(i));
+            OptionSpec option = option(spec, words.get(i));
             if (option != null && option.completionCandidates() instanceof Candidates.Functions) {
                 return true;
             }
@@ -102,7 +107,7 @@ public final class GrammarCompleter {
         int position = 0;
         for (int i = 1; i < index; i++) {
             String word = words.get(i);
-            OptionSpec option = spec.findOption(word);
+            OptionSpec option = option(spec, word);
             if (option != null) {
                 if (option.arity().max() > 0) {
                     i++;

@@ -42,6 +42,15 @@ public final class ScarMain {
     }
 
     static int runOnce(List<String> args, Console console, java.util.Map<String, String> environment) {
+        if (isHelpOrVersion(args)) {
+            // no session: help and version need neither scar.cfg nor a target, so they start fastest
+            picocli.CommandLine grammar = CommandRunner.grammar();
+            grammar.setOut(console.out());
+            grammar.setErr(console.err());
+            int code = grammar.execute(args.toArray(String[]::new));
+            console.out().flush();
+            return code;
+        }
         Session session;
         try {
             session = new SessionFactory(environment).open(console);
@@ -61,5 +70,16 @@ public final class ScarMain {
             }
             return runner.execute(args);
         }
+    }
+
+    private static final java.util.Set<String> HELP_OR_VERSION = java.util.Set.of("--help", "-h", "--version", "-V");
+
+    /** {@code scar --version}, {@code scar --help}, {@code scar COMMAND --help} (not {@code run NAME -h}: ARGS). */
+    static boolean isHelpOrVersion(List<String> args) {
+        if (args.size() == 1) {
+            return HELP_OR_VERSION.contains(args.get(0));
+        }
+        return args.size() == 2 && (args.get(1).equals("--help") || args.get(1).equals("-h"))
+                && CommandRunner.commandNames().contains(args.get(0));
     }
 }

@@ -62,6 +62,10 @@ public final class SessionFactory {
         return new Session(config, context, console);
     }
 
+    private static String valueOf(List<Setting> settings, String name) {
+        return settings.stream().filter(setting -> setting.name().equals(name)).map(Setting::value).findFirst().orElse(null);
+    }
+
     /** Builds the target of a key; the session calls it lazily, once per key. */
     private static Target target(TargetKey key, ConfigFolder folder, ScarConfig config, AwsSettings aws,
                                  AwsClients clients) {
@@ -75,7 +79,9 @@ public final class SessionFactory {
             throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "
                     + "use 'target local' or 'target aws'");
         }
-        var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
+        // Built on first use: a listing need not set up the registry client's TLS.
+        var images = new scar.target.LazyImageStore(
+                () -> new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES));
         var logs = new LocalLogStore(folder.localLogs(), Clock.systemUTC(), config.logRetentionDays());
         logs.prune();
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork(), logs);

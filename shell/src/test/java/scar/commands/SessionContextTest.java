@@ -112,4 +112,17 @@ class SessionContextTest extends SessionTestBase {
         assertThat(json.path("region").path("Source").asText()).isEqualTo("command line");
         assertThat(json.path("target").path("Source").asText()).isEqualTo("scar.cfg");
     }
+
+    @Test
+    void optionsOfOneCommandDoNotLeakIntoTheNextInTheSameSession() throws Exception {
+        createFunction("hello");
+        java.nio.file.Path script = home.resolve("show.sh");
+        java.nio.file.Files.writeString(script, "echo \"A=$A B=$B args=$*\"\n");
+        assertThat(shell("run", "hello", "-e", "A=1", "-s", script.toString()).out()).isEqualTo("A=1 B= args=\n");
+        assertThat(shell("run", "hello", "-e", "B=2", "-s", script.toString()).out()).isEqualTo("A= B=2 args=\n");
+        assertThat(shell("run", "hello", "/bin/echo", "x").out()).isEqualTo("x\n");
+        assertThat(shell("run", "hello").out()).isEqualTo("I am hello\n");
+        assertThat(shell("ls", "--json").out()).startsWith("{");
+        assertThat(shell("ls").out()).startsWith("NAME");
+    }
 }

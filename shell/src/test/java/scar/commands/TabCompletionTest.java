@@ -53,6 +53,8 @@ class TabCompletionTest extends SessionTestBase {
         assertThat(tab("rm h")).containsExactly("hello");
         assertThat(tab("use h")).containsExactly("hello");
         assertThat(tab("run -e A=1 h")).containsExactly("hello");
+        assertThat(tab("rm e h")).isEmpty(); // 'e' is a word, not the -e option
+        assertThat(tab("use n")).isEmpty();
         // after the NAME come the container's ARGS, and with -n every word is an ARG
         assertThat(tab("run hello h")).isEmpty();
         assertThat(tab("run -n hello h")).isEmpty();

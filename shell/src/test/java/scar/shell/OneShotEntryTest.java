@@ -12,8 +12,8 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** '#!/usr/bin/env scar' files: the kernel passes their path, often without a .scar extension. */
-class ShebangScriptTest {
+/** scar with arguments: '#!/usr/bin/env scar' files (the kernel passes their path, often without .scar), help, version. */
+class OneShotEntryTest {
     @TempDir
     Path home;
 
@@ -39,5 +39,16 @@ class ShebangScriptTest {
         Path other = Files.writeString(home.resolve("other"), "#!/bin/sh\nconfig\n");
         assertThat(scar(other.toString())).isEqualTo(2);
         assertThat(err.toString()).startsWith("error: unknown command '" + other + "'");
+    }
+
+    @Test
+    void helpAndVersionWorkEvenWithABrokenConfigFile() throws Exception {
+        Files.writeString(home.resolve("scar.cfg"), "[scar]\nnonsense = 1\n");
+        assertThat(scar("--version")).isZero();
+        assertThat(out.toString()).startsWith("scar ");
+        assertThat(scar("use", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: scar use");
+        assertThat(scar("ls")).isEqualTo(1);
+        assertThat(err.toString()).contains("unknown key 'nonsense'");
     }
 }

@@ -1,0 +1,77 @@
+package scar.bench;
+
+import scar.commands.CommandRunner;
+import scar.commands.Session;
+import scar.completion.GrammarCompleter;
+import scar.invoke.FunctionSpec;
+import scar.shell.SessionFactory;
+import scar.shell.StandardConsole;
+import scar.target.LocalFunctionRepository;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cost of a command inside a running shell and of one TAB, with N functions on the local
+ * target (run by scripts/bench/startup). Baseline in the same run: an empty {@code config} command.
+ */
+public final class ShellBench {
+    public static void main(String[] args) throws Exception {
+        int functions = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        Path home = Files.createTempDirectory("scar-bench-");
+        var repository = new LocalFunctionRepository(home.resolve("local").resolve("functions"));
+        for (int i = 0; i < functions; i++) {
+            repository.create(new FunctionSpec(String.format("fn-%04d", i), "bench/image:1", "sha256:" + "a".repeat(64),
+                    128, 300, 10, "", Map.of(), null));
+        }
+        StringWriter sink = new StringWriter();
+        var console = new StandardConsole(new PrintWriter(sink), new PrintWriter(sink), false);
+        Session session = new SessionFactory(Map.of("SCAR_CONFIG_FOLDER", home.toString())).open(console);
+        CommandRunner runner = new CommandRunner(session);
+        GrammarCompleter completer = new GrammarCompleter(CommandRunner.grammar().getCommandSpec(),
+                () -> session.context().completion());
+
+        double config = median(50, () -> runner.execute(List.of("config")), sink);
+        double use = median(50, () -> runner.execute(List.of("use", "fn-0001")), sink);
+        double ls = median(functions > 200 ? 10 : 50, () -> runner.execute(List.of("ls")), sink);
+        // the first TAB of a new session, and then a TAB as usual
+        long start = System.nanoTime();
+        int offered = tab(completer, "run fn-1");
+        double firstTab = (System.nanoTime() - start) / 1e6;
+        double tab = median(200, () -> tab(completer, "run fn-1"), sink);
+        double tabAll = median(200, () -> tab(completer, "run "), sink);
+
+        System.out.printf("in-shell (%d functions): config %.2f ms, use %.2f ms, ls %.2f ms (goal <= 20 ms)%n",
+                functions, config, use, ls);
+        System.out.printf("TAB (%d functions cached): first %.2f ms, 'run fn-1<TAB>' %.3f ms (%d offered), "
+                + "'run <TAB>' %.3f ms (goal <= 50 ms)%n", functions, firstTab, tab, offered, tabAll);
+        System.out.printf("ratio ls/config %.1fx, TAB/config %.2fx%n", ls / config, tab / config);
+        System.exit(0);
+    }
+
+    private static int tab(GrammarCompleter completer, String line) {
+        List<String> words = Arrays.asList(line.split(" ", -1));
+        return completer.complete(words, words.size() - 1, words.get(words.size() - 1)).size();
+    }
+
+    private static double median(int runs, Runnable action, StringWriter sink) {
+        double[] millis = new double[runs];
+        // as many warm-up rounds as measured ones: a shell runs warm
+        for (int i = 0; i < 2 * runs; i++) {
+            long start = System.nanoTime();
+            action.run();
+            long took = System.nanoTime() - start;
+            if (i >= runs) {
+                millis[i - runs] = took / 1e6;
+            }
+            sink.getBuffer().setLength(0);
+        }
+        Arrays.sort(millis);
+        return millis[runs / 2];
+    }
+}
