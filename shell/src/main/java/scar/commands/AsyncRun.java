@@ -40,15 +40,26 @@ final class AsyncRun {
         }
         console.info("Request Id: " + rid);
         LogPrinter printer = new LogPrinter(console, false, false);
+        // An invocation that fails before its START line (a damaged function) logs nothing to wait for.
+        Thread following = Thread.currentThread();
+        result.whenComplete((done, failure) -> {
+            if (failure != null) {
+                following.interrupt();
+            }
+        });
         try {
             logs.follow(new LogQuery(function, null, rid, started, null), events -> {
                 printer.print(events);
                 return events.stream().noneMatch(e -> e.isReport() && rid.equals(e.markedRequestId()));
             });
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            console.info("Stopped following; the invocation goes on: log -f -ri " + rid + " " + function);
-            return ExitCodes.OK;
+            if (result.isCompletedExceptionally()) {
+                Thread.interrupted();
+            } else {
+                Thread.currentThread().interrupt();
+                console.info("Stopped following; the invocation goes on: log -f -ri " + rid + " " + function);
+                return ExitCodes.OK;
+            }
         }
         try {
             return result.get().exitCode();

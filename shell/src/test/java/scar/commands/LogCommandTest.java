@@ -220,6 +220,20 @@ class LogCommandTest extends CommandTestBase {
     }
 
     @Test
+    void runAsyncFollowOfAnInvocationThatCannotStartEndsWithItsErrorInsteadOfWaiting() throws Exception {
+        Path spec = home.resolve("local/functions/fn.json");
+        Files.writeString(spec, Files.readString(spec).replaceFirst("\"environment\" *: *\\{ *}", "\"environment\" : {\"1BAD\" : \"x\"}"));
+        assertThat(Files.readString(spec)).contains("1BAD");
+
+        Outcome run = scar("run", "--async", "-f", "fn");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err().lines().toList()).hasSize(2).last().asString()
+                .startsWith("error: invalid environment variable name '1BAD' in function fn");
+        assertThat(run.err()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
     void runAsyncReturnsAtOnceAndTheInvocationIsLogged() throws Exception {
         long start = System.nanoTime();
         Outcome run = scar("run", "--async", "fn", "/bin/sh", "-c", "sleep 2; echo late");
