@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import scar.completion.Candidates;
 import scar.logs.LogQuery;
 import scar.logs.LogSource;
 import scar.logs.Since;
@@ -33,14 +34,16 @@ public final class LogCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "Function (or the first word)")
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", completionCandidates = Candidates.Functions.class,
+            description = "Function (or the first word)")
     String name;
 
     @Option(names = {"-ls", "--log-stream-name"}, paramLabel = "STREAM",
             description = "One log stream, e.g. 2026/11/27/[$LATEST]3f2a... or just 2026/11/27")
     String stream;
 
-    @Option(names = {"-ri", "--request-id"}, paramLabel = "REQUEST_ID", description = "One invocation, as printed by run")
+    @Option(names = {"-ri", "--request-id"}, paramLabel = "REQUEST_ID", completionCandidates = Candidates.RequestIds.class,
+            description = "One invocation, as printed by run (TAB offers the latest)")
     String requestId;
 
     @Option(names = "--since", paramLabel = "10m|2h|1d|ISO-TIME", description = "Lines written since then")
@@ -55,7 +58,8 @@ public final class LogCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line")
     boolean json;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "Function whose logs to show (same as -n)")
+    @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = Candidates.Functions.class,
+            description = "Function whose logs to show (same as -n)")
     String positionalName;
 
     private final Session session;

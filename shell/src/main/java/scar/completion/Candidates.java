@@ -26,6 +26,14 @@ public final class Candidates {
         }
     }
 
+    /** Request ids of the latest invocations, newest first (log -ri); from the target's logs. */
+    public static final class RequestIds implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.<String>of().iterator();
+        }
+    }
+
     /** Image references already used on the session's target (init's IMAGE). */
     public static final class Images implements Iterable<String> {
         @Override

@@ -74,6 +74,18 @@ public final class CompletionCache {
         }
     }
 
+    /**
+     * Request ids of the latest invocations, newest first, for {@code log -ri}. Read from the
+     * target's logs at each TAB (not cached: a run a moment ago must be there).
+     */
+    public List<String> requestIds() {
+        try {
+            return target.get().logs().recentRequestIds(null, 20);
+        } catch (RuntimeException e) {
+            return List.of(); // a target without logs, or logs unreadable: nothing to offer
+        }
+    }
+
     /** Image references of the functions of this target, for {@code init}'s IMAGE. */
     public synchronized List<String> images() {
         loadFiles();

@@ -127,6 +127,9 @@ public final class GrammarCompleter {
         if (candidates instanceof Candidates.Images) {
             return matching(cache.get().images(), prefix);
         }
+        if (candidates instanceof Candidates.RequestIds) {
+            return matching(cache.get().requestIds(), prefix);
+        }
         if (Path.class.isAssignableFrom(arg.type()) || java.io.File.class.isAssignableFrom(arg.type())) {
             return paths(prefix);
         }

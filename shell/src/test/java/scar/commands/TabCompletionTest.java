@@ -63,6 +63,20 @@ class TabCompletionTest extends SessionTestBase {
     }
 
     @Test
+    void logCompletesFunctionsAndTheRequestIdsOfTheLatestRuns() throws Exception {
+        session(Map.of());
+        createFunction("hello");
+        String first = shell("run", "hello").err().lines().filter(l -> l.startsWith("Request Id: ")).findFirst()
+                .orElseThrow().substring("Request Id: ".length());
+        String second = shell("run", "hello").err().lines().filter(l -> l.startsWith("Request Id: ")).findFirst()
+                .orElseThrow().substring("Request Id: ".length());
+
+        assertThat(tab("log h")).containsExactly("hello");
+        assertThat(tab("log -ri ")).containsExactly(second, first);
+        assertThat(tab("log hello -ri " + first.substring(0, 8))).containsExactly(first);
+    }
+
+    @Test
     void commandsOptionsAndFixedValuesComplete() {
         session(Map.of());
         assertThat(tab("r")).containsExactlyInAnyOrder("run", "rm", "region");
