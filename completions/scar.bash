@@ -111,7 +111,7 @@ _scar() {
       ;;
     log)
       case "$prev" in
-        -n|--name) _scar_values 'none'; return 0 ;;
+        -n|--name) _scar_values 'functions'; return 0 ;;
         -ls|--log-stream-name) _scar_values 'none'; return 0 ;;
         -ri|--request-id) _scar_values 'none'; return 0 ;;
         --since) _scar_values 'none'; return 0 ;;
@@ -120,7 +120,7 @@ _scar() {
       if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-n --name -ls --log-stream-name -ri --request-id --since --filter -f --follow --json -h --help -V --version" -- "$cur") ); return 0; fi
       _scar_position '-n --name -ls --log-stream-name -ri --request-id --since --filter'
       case "$pos" in
-        0) _scar_values 'none' ;;
+        0) [ "$named" = 0 ] && _scar_values 'functions' ;;
       esac
       ;;
     use)
