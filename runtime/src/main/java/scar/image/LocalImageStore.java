@@ -148,6 +148,34 @@ public final class LocalImageStore implements ImageStore {
         return read(Digests.hex(imageId));
     }
 
+    @Override
+    public Path runsDir(Image image) {
+        return cacheDir.resolve("runs");
+    }
+
+    /** Moves the image out of {@code images/} at once (readers never see half of it), then deletes it. */
+    @Override
+    public void discard(Image image) {
+        if (!Digests.isValid(image.id())) {
+            return;
+        }
+        String hex = Digests.hex(image.id());
+        withLock(hex, () -> {
+            Path dir = imagesDir().resolve(hex);
+            if (Files.isDirectory(dir)) {
+                Path trash = newTempDir("discard-").resolve(hex);
+                try {
+                    Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new ImageException("cannot discard the damaged image " + image.source() + " from " + cacheDir
+                            + ": " + RegistryClient.describe(e) + "; delete " + dir + " by hand", e);
+                }
+                deleteQuietly(trash.getParent());
+            }
+            return null;
+        });
+    }
+
     /** The directory of the cache (for tools that report disk usage or clean up). */
     public Path cacheDir() {
         return cacheDir;

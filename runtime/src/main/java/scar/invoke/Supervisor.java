@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import scar.exec.ContainerExecutor;
 import scar.exec.ContainerSpec;
 import scar.exec.ExecResult;
+import scar.exec.RunRootfs;
 import scar.image.Image;
 import scar.image.ImageConfig;
 import scar.image.ImageException;
@@ -50,16 +51,25 @@ public final class Supervisor {
         validateKeys(req.environment(), "request " + rid);
         Image image = image(fn);
         String tmp = "/tmp/" + rid;
-        try (WorkDir work = WorkDir.create(workRoot, rid)) {
+        try (WorkDir work = WorkDir.create(workRoot, rid);
+             RunRootfs root = RunRootfs.create(image.rootfs(), images.runsDir(image), rid)) {
             Map<String, String> env = environment(image.config(), fn, req, tmp);
             if (req.inputFile() != null) {
                 env.putAll(stageInput(work, req.inputFile(), tmp));
             }
             List<String> argv = command(image, fn, req, work, tmp);
             String workingDir = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
-            ContainerSpec spec = new ContainerSpec(image.rootfs(), argv, env, workingDir,
+            ContainerSpec spec = new ContainerSpec(root.path(), argv, env, workingDir,
                     Map.of(work.path(), tmp), timeout(fn));
             ExecResult result = executor.run(spec, lines);
+            List<String> damaged = root.modifiedImageFiles();
+            if (!damaged.isEmpty()) {
+                // the next run must start from the image as pulled, not from what this run left
+                images.discard(image);
+                lines.accept("scar: the container changed " + damaged.size() + " file(s) of image " + image.source()
+                        + " in place (" + damaged.get(0) + (damaged.size() > 1 ? ", ..." : "")
+                        + "); the cached copy was discarded and will be fetched again");
+            }
             return new InvocationResult(rid, result.exitCode(), result.output(), result.timedOut(),
                     result.truncated(), result.duration().toMillis());
         }

@@ -1,0 +1,177 @@
+package scar.exec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The root filesystem one run sees: its own tree of directories and symlinks, with the image's
+ * regular files hardlinked in. A container that deletes, renames, replaces or creates files
+ * changes only this tree, never the cached image that every run shares.
+ *
+ * <p>Why this design: proot cannot bind read-only and has no copy-on-write; a full copy of a
+ * Debian image costs seconds; overlayfs needs root or user namespaces, which Lambda lacks. A
+ * hardlink tree costs one {@code link()} per file and one {@code unlink()} afterwards, and
+ * shares no data. What it cannot stop is a write <em>into</em> an existing file (same inode as
+ * the image's) or a {@code chmod} of it. Those are detected when the run's tree is removed
+ * (size, mtime or mode differ from what was linked) and reported by {@link #modifiedImageFiles()},
+ * so the caller can discard the damaged image and rebuild it before the next run. proot is no
+ * security boundary (a container can reach every file of the user running it), so this guards
+ * against accidents — tools that edit config files, package managers — not against malice.
+ */
+public final class RunRootfs implements AutoCloseable {
+    private record Linked(Path source, long size, FileTime mtime, Set<PosixFilePermission> mode) {
+    }
+
+    private final Path dir;
+    private final Path image;
+    /** Image files linked into this tree, as they were, to spot in-place changes. */
+    private final List<Linked> linked;
+    private boolean closed;
+
+    private RunRootfs(Path image, Path dir, List<Linked> linked) {
+        this.image = image;
+        this.dir = dir;
+        this.linked = linked;
+    }
+
+    /**
+     * Builds the tree {@code scratch/name} from {@code image}. {@code scratch} should be on the
+     * same filesystem as the image (hardlinks cannot cross filesystems; files are then copied).
+     */
+    public static RunRootfs create(Path image, Path scratch, String name) {
+        Path dir;
+        try {
+            Files.createDirectories(scratch);
+            dir = Files.createDirectory(scratch.resolve(name));
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("a run named " + name + " is already in progress: use a new request id");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run's root filesystem under " + scratch + ": " + e.getMessage(), e);
+        }
+        List<Linked> linked = new ArrayList<>();
+        RunRootfs run = new RunRootfs(image, dir, linked);
+        try {
+            Files.walkFileTree(image, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path src, BasicFileAttributes attrs) throws IOException {
+                    Path target = dir.resolve(image.relativize(src).toString());
+                    if (!target.equals(dir)) {
+                        Files.createDirectory(target);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path src, IOException e) throws IOException {
+                    if (e != null) {
+                        throw e;
+                    }
+                    // after the children: a read-only directory must not stop its own filling
+                    Path target = dir.resolve(image.relativize(src).toString());
+                    Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(src, LinkOption.NOFOLLOW_LINKS));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path src, BasicFileAttributes attrs) throws IOException {
+                    String rel = image.relativize(src).toString();
+                    Path target = dir.resolve(rel);
+                    if (attrs.isSymbolicLink()) {
+                        Files.createSymbolicLink(target, Files.readSymbolicLink(src));
+                    } else if (attrs.isRegularFile()) {
+                        // the walk's attributes are basic ones only (no mode), so read the file's own
+                        PosixFileAttributes p = Files.readAttributes(src, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        link(src, target);
+                        linked.add(new Linked(src, p.size(), p.lastModifiedTime(), p.permissions()));
+                    }
+                    // the unpacker never stores devices, FIFOs or sockets
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            run.close();
+            throw new UncheckedIOException("cannot prepare the root filesystem of this run from " + image + ": "
+                    + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+        }
+        return run;
+    }
+
+    private static void link(Path src, Path target) throws IOException {
+        try {
+            Files.createLink(target, src);
+        } catch (IOException | UnsupportedOperationException e) {
+            // another filesystem, or one without hardlinks: a copy is slower but just as private
+            Files.copy(src, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** The directory to run the container in. */
+    public Path path() {
+        return dir;
+    }
+
+    /**
+     * Image files (container paths) changed in place since this tree was made, so the cached image
+     * no longer matches what was pulled. Checks the image itself, so a write through another link
+     * of the same file, or to a file the run then deleted, is seen too.
+     */
+    public List<String> modifiedImageFiles() {
+        List<String> modified = new ArrayList<>();
+        for (Linked file : linked) {
+            try {
+                PosixFileAttributes now = Files.readAttributes(file.source(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (now.size() != file.size() || !now.lastModifiedTime().equals(file.mtime())
+                        || !now.permissions().equals(file.mode())) {
+                    modified.add("/" + image.relativize(file.source()));
+                }
+            } catch (IOException e) {
+                modified.add("/" + image.relativize(file.source())); // gone from the image: damaged all the same
+            }
+        }
+        return modified;
+    }
+
+    /** Removes the tree; never follows symlinks the container planted. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            delete(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the run's root filesystem " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void delete(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            // the container may have made a directory unreadable; the tree is ours, so undo that first
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+            List<Path> children = new ArrayList<>();
+            try (var stream = Files.newDirectoryStream(p)) {
+                stream.forEach(children::add);
+            }
+            for (Path child : children) {
+                delete(child);
+            }
+        }
+        Files.deleteIfExists(p);
+    }
+}
