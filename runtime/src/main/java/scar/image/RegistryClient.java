@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,8 +59,10 @@ public final class RegistryClient {
     private final HttpClient http;
     private final Duration requestTimeout;
     private final String architecture;
-    // bearer tokens by registry + repository; they are short-lived, so a client is meant to live for one session
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final RegistryCredentials credentials;
+    // Authorization header values (bearer tokens, or basic) by registry + repository; tokens are
+    // short-lived, so a client is meant to live for one session
+    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     /** A client for this machine's architecture, with a 10 s connect timeout. */
     public RegistryClient() {
@@ -75,9 +78,26 @@ public final class RegistryClient {
      * @param architecture   OCI architecture to pick from manifest lists, e.g. amd64
      */
     public RegistryClient(HttpClient http, Duration requestTimeout, String architecture) {
+        this(http, requestTimeout, architecture, RegistryCredentials.none());
+    }
+
+    /** A client for this machine's architecture that logs in with {@code credentials} where a registry asks. */
+    public RegistryClient(RegistryCredentials credentials) {
+        this(HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build(), Duration.ofSeconds(60), hostArchitecture(), credentials);
+    }
+
+    /**
+     * @param credentials used only when a registry answers 401: for Basic auth, or to get a
+     *                    bearer token; never sent to another host, never shown
+     */
+    public RegistryClient(HttpClient http, Duration requestTimeout, String architecture, RegistryCredentials credentials) {
         this.http = Objects.requireNonNull(http);
         this.requestTimeout = Objects.requireNonNull(requestTimeout);
         this.architecture = Objects.requireNonNull(architecture);
+        this.credentials = Objects.requireNonNull(credentials);
     }
 
     /** The OCI name of the JVM's architecture: amd64 for x86_64, arm64 for aarch64. */
@@ -287,27 +307,47 @@ public final class RegistryClient {
 
     // ---- HTTP with tokens and redirects
 
-    /** GET with the cached token; on a bearer challenge fetch a token once and retry. */
+    /**
+     * GET with the cached authorization; on a challenge, authenticate once and retry: a bearer
+     * token (fetched with the registry's credential if there is one), or Basic with the credential.
+     */
     private HttpResponse<InputStream> get(ImageRef ref, URI uri, String accept) {
         String key = ref.registry() + "/" + ref.repository();
-        boolean fetchedToken = false;
+        boolean authenticated = false;
         while (true) {
-            HttpResponse<InputStream> response = follow(ref, uri, accept, tokens.get(key));
+            HttpResponse<InputStream> response = follow(ref, uri, accept, authorizations.get(key));
             if (response.statusCode() != 401) {
                 return response;
             }
             String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
             discard(response);
-            if (fetchedToken || !challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                throw new ImageException("access denied to image " + ref.display() + " on " + ref.registry()
-                        + ": the repository does not exist or needs credentials (scar pulls anonymously)");
+            Optional<RegistryCredential> credential = credentials.find(ref.registry());
+            if (authenticated) {
+                throw denied(ref, credential);
             }
-            tokens.put(key, fetchToken(ref, challenge));
-            fetchedToken = true;
+            if (challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                authorizations.put(key, "Bearer " + fetchToken(ref, challenge, credential));
+            } else if (challenge.regionMatches(true, 0, "Basic", 0, 5) && credential.isPresent()) {
+                authorizations.put(key, credential.get().basic());
+            } else {
+                throw denied(ref, credential);
+            }
+            authenticated = true;
         }
     }
 
-    private String fetchToken(ImageRef ref, String challenge) {
+    private static ImageException denied(ImageRef ref, Optional<RegistryCredential> credential) {
+        if (credential.isPresent()) {
+            return new ImageException("access denied to image " + ref.display() + " on " + ref.registry() + " for user '"
+                    + Messages.quote(credential.get().username()) + "' (credentials from " + credential.get().source()
+                    + "): the password is wrong, or the repository does not exist or is not theirs");
+        }
+        return new ImageException("access denied to image " + ref.display() + " on " + ref.registry()
+                + ": the repository does not exist or needs credentials; log in with docker login " + ref.registry()
+                + ", or add a [registry \"" + ref.registry() + "\"] section with username and password to scar.cfg");
+    }
+
+    private String fetchToken(ImageRef ref, String challenge, Optional<RegistryCredential> credential) {
         Map<String, String> params = new LinkedHashMap<>();
         Matcher m = CHALLENGE_PARAM.matcher(challenge.substring(7));
         while (m.find()) {
@@ -332,8 +372,13 @@ public final class RegistryClient {
         String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
         query.append(query.length() > 0 ? "&" : "").append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
-        HttpResponse<InputStream> response = follow(ref, tokenUri, "application/json", null);
+        // the credential goes only to the realm the registry named, and is dropped on a redirect to another host
+        HttpResponse<InputStream> response = follow(ref, tokenUri, "application/json", credential.map(RegistryCredential::basic).orElse(null));
         try (InputStream in = response.body()) {
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                discard(response);
+                throw denied(ref, credential);
+            }
             if (response.statusCode() != 200) {
                 throw new ImageException("access denied to image " + ref.display() + ": the token service "
                         + realmUri.getHost() + " answered HTTP " + response.statusCode());
@@ -350,9 +395,9 @@ public final class RegistryClient {
     }
 
     /** Sends a GET, following up to {@link #MAX_REDIRECTS} redirects; the token never leaves its host. */
-    private HttpResponse<InputStream> follow(ImageRef ref, URI uri, String accept, String token) {
+    private HttpResponse<InputStream> follow(ImageRef ref, URI uri, String accept, String authorizationHeader) {
         URI current = uri;
-        String authorization = token == null ? null : "Bearer " + token;
+        String authorization = authorizationHeader;
         for (int hop = 0; ; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current).GET().timeout(requestTimeout).header("Accept", accept);
             if (authorization != null) {

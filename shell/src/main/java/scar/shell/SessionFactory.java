@@ -7,13 +7,17 @@ import scar.config.ConfigLoader;
 import scar.config.ScarConfig;
 import scar.exec.ProotExecutor;
 import scar.image.LocalImageStore;
+import scar.image.DockerConfigCredentials;
 import scar.image.RegistryClient;
+import scar.image.RegistryCredentials;
+import scar.config.RegistryLogins;
 import scar.invoke.Supervisor;
 import scar.target.LocalFunctionRepository;
 import scar.target.LocalTarget;
 import scar.target.Target;
 import scar.config.ConfigException;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /** Wires a session from the environment and scar.cfg: the one place that knows the concrete classes. */
@@ -33,13 +37,21 @@ public final class SessionFactory {
         return new Session(config, target(config, folder), console);
     }
 
-    private static Target target(ScarConfig config, ConfigFolder folder) {
+    private Target target(ScarConfig config, ConfigFolder folder) {
         if (!config.target().equals("local")) {
             throw new ConfigException("target '" + config.target() + "' is not available in this version; set target = local in "
                     + folder.configFile());
         }
-        var images = new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES);
+        var images = new LocalImageStore(folder.imageCache(), new RegistryClient(credentials(folder)), MAX_IMAGE_BYTES);
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
         return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
+    }
+
+    /** scar.cfg's [registry "HOST"] sections, then docker login's; docker's file is read only when a registry asks. */
+    private RegistryCredentials credentials(ConfigFolder folder) {
+        Path home = Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")));
+        Path dockerConfig = DockerConfigCredentials.file(environment, home);
+        RegistryCredentials docker = registry -> DockerConfigCredentials.load(dockerConfig).find(registry);
+        return RegistryLogins.read(folder.configFile()).orElse(docker);
     }
 }
