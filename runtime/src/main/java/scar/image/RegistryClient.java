@@ -60,6 +60,7 @@ public final class RegistryClient {
     private final Duration requestTimeout;
     private final String architecture;
     private final RegistryCredentials credentials;
+    private final Retry retry;
     // Authorization header values (bearer tokens, or basic) by registry + repository; tokens are
     // short-lived, so a client is meant to live for one session
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
@@ -94,6 +95,13 @@ public final class RegistryClient {
      *                    bearer token; never sent to another host, never shown
      */
     public RegistryClient(HttpClient http, Duration requestTimeout, String architecture, RegistryCredentials credentials) {
+        this(http, requestTimeout, architecture, credentials, Retry.DEFAULT);
+    }
+
+    /** @param retry how connection resets, 5xx and 429 answers, and stalled downloads are retried */
+    public RegistryClient(HttpClient http, Duration requestTimeout, String architecture, RegistryCredentials credentials,
+                          Retry retry) {
+        this.retry = Objects.requireNonNull(retry);
         this.http = Objects.requireNonNull(http);
         this.requestTimeout = Objects.requireNonNull(requestTimeout);
         this.architecture = Objects.requireNonNull(architecture);
@@ -152,30 +160,132 @@ public final class RegistryClient {
      * and the error shows both digests, so a bad blob is never kept.
      */
     public void download(ImageRef ref, Descriptor blob, Path target) {
-        HttpResponse<InputStream> response = get(ref, blobUri(ref, blob.digest()), "*/*");
-        try (InputStream in = response.body()) {
-            checkBlobStatus(ref, blob, response);
-            MessageDigest sha = Digests.newSha256();
-            long limit = blob.size() > 0 ? blob.size() + 1 : Long.MAX_VALUE; // a registry must not feed us forever
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
-                copy(in, out, limit);
+        download(ref, blob, target, bytes -> { });
+    }
+
+    /**
+     * Like {@link #download(ImageRef, Descriptor, Path)}, telling {@code progress} the bytes
+     * received so far. A connection that breaks or stalls mid-body is retried from the start
+     * (within the retry budget); a digest mismatch is not.
+     */
+    public void download(ImageRef ref, Descriptor blob, Path target, java.util.function.LongConsumer progress) {
+        Retry.Attempts attempts = retry.start();
+        while (true) {
+            HttpResponse<InputStream> response = get(ref, blobUri(ref, blob.digest()), "*/*");
+            try (InputStream in = response.body()) {
+                checkBlobStatus(ref, blob, response);
+                MessageDigest sha = Digests.newSha256();
+                long limit = blob.size() > 0 ? blob.size() + 1 : Long.MAX_VALUE; // a registry must not feed us forever
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
+                    copyWatched(in, out, limit, progress);
+                }
+                String actual = Digests.of(sha);
+                if (!actual.equals(blob.digest())) {
+                    Files.deleteIfExists(target);
+                    throw mismatch(ref, blob, actual);
+                }
+                return;
+            } catch (IOException e) {
+                deleteQuietly(target);
+                progress.accept(0);
+                if (attempts.again(null)) {
+                    continue;
+                }
+                throw new ImageException("download of " + blob.digest() + " of image " + ref.display() + " from "
+                        + ref.registry() + " failed" + attempts.summary() + ": " + describe(e), e);
+            } catch (RuntimeException e) {
+                deleteQuietly(target);
+                throw e;
             }
-            String actual = Digests.of(sha);
-            if (!actual.equals(blob.digest())) {
-                Files.deleteIfExists(target);
-                throw mismatch(ref, blob, actual);
+        }
+    }
+
+    /** Thrown by {@link #copyWatched} when no byte arrived for {@link Retry#stall()}. */
+    private static final class StalledException extends IOException {
+        StalledException(Duration stall) {
+            super("no data for " + stall.toSeconds() + " s");
+        }
+    }
+
+    /**
+     * Copies at most {@code limit} bytes, but gives up when the body stalls: HttpClient has no read timeout
+     * for bodies; a blocked read ignores interrupts but wakes when the stream is closed.
+     */
+    private void copyWatched(InputStream in, OutputStream out, long limit, java.util.function.LongConsumer progress)
+            throws IOException {
+        long stallNanos = retry.stall().toNanos();
+        long[] last = {System.nanoTime()};
+        Object lock = new Object();
+        boolean[] state = new boolean[2]; // [0] done, [1] stalled
+        Thread watchdog = new Thread(() -> {
+            while (true) {
+                long idle;
+                synchronized (lock) {
+                    if (state[0]) {
+                        return;
+                    }
+                    idle = System.nanoTime() - last[0];
+                    if (idle >= stallNanos) {
+                        state[1] = true;
+                        try {
+                            in.close();
+                        } catch (IOException e) {
+                            // closed either way
+                        }
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(Math.max(1, (stallNanos - idle) / 1_000_000 + 1));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "blob-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
+                out.write(buf, 0, n);
+                total += n;
+                synchronized (lock) {
+                    last[0] = System.nanoTime();
+                }
+                progress.accept(total);
             }
         } catch (IOException e) {
-            deleteQuietly(target);
-            throw new ImageException("download of " + blob.digest() + " of image " + ref.display() + " from "
-                    + ref.registry() + " failed: " + describe(e), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(target);
+            synchronized (lock) {
+                if (state[1]) {
+                    throw new StalledException(retry.stall());
+                }
+            }
             throw e;
+        } finally {
+            synchronized (lock) {
+                state[0] = true;
+            }
+            watchdog.interrupt();
         }
     }
 
     private byte[] fetchSmallBlob(ImageRef ref, Descriptor blob, int max) {
+        Retry.Attempts attempts = retry.start();
+        while (true) {
+            try {
+                return fetchSmallBlobOnce(ref, blob, max);
+            } catch (ImageException e) {
+                // a body cut short; "cannot reach" was retried already by send()
+                if (!(e.getCause() instanceof IOException) || e.getMessage().startsWith("cannot reach") || !attempts.again(null)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private byte[] fetchSmallBlobOnce(ImageRef ref, Descriptor blob, int max) {
         HttpResponse<InputStream> response = get(ref, blobUri(ref, blob.digest()), "*/*");
         try (InputStream in = response.body()) {
             checkBlobStatus(ref, blob, response);
@@ -210,16 +320,6 @@ public final class RegistryClient {
                 + " but the download has " + actual + "; nothing was cached");
     }
 
-    private static void copy(InputStream in, OutputStream out, long limit) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
-            out.write(buf, 0, n);
-            total += n;
-        }
-    }
-
     // ---- manifests
 
     private record Manifest(String mediaType, String digest, JsonNode json) {
@@ -228,7 +328,21 @@ public final class RegistryClient {
         }
     }
 
+    /** Reading the body is retried like the request: a connection can break after the headers. */
     private Manifest fetchManifest(ImageRef ref, String reference) {
+        Retry.Attempts attempts = retry.start();
+        while (true) {
+            try {
+                return fetchManifestOnce(ref, reference);
+            } catch (ImageException e) {
+                if (!(e.getCause() instanceof IOException) || e.getMessage().startsWith("cannot reach") || !attempts.again(null)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Manifest fetchManifestOnce(ImageRef ref, String reference) {
         URI uri = base(ref).resolve("/v2/" + ref.repository() + "/manifests/" + reference);
         HttpResponse<InputStream> response = get(ref, uri, ACCEPT);
         byte[] bytes;
@@ -435,16 +549,54 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * Sends one request; a reset or dropped connection, a timeout, HTTP 5xx or 429 is retried with
+     * back-off (honouring Retry-After) until the retry budget is spent. A refused connection, an
+     * unknown host or a TLS failure is not transient and fails at once.
+     */
     private HttpResponse<InputStream> send(ImageRef ref, URI uri, HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        Retry.Attempts attempts = retry.start();
+        while (true) {
+            try {
+                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                if (status < 500 && status != 429) {
+                    return response;
+                }
+                byte[] body = readQuietly(response);
+                if (attempts.again(retryAfter(response))) {
+                    continue;
+                }
+                throw httpError(ref, status, body, attempts.summary());
+            } catch (IOException e) {
+                String reason = describe(e);
+                boolean permanent = reason.equals("connection refused") || reason.equals("unknown host")
+                        || reason.equals("no route to host") || reason.startsWith("TLS failed");
+                if (!permanent && attempts.again(null)) {
+                    continue;
+                }
+                String host = uri.getHost().equals(ref.registryHost()) ? ref.registry()
+                        : uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+                throw new ImageException("cannot reach registry " + host + attempts.summary() + ": " + reason
+                        + "; check the address and your network", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ImageException("pulling image " + ref.display() + " was interrupted", e);
+            }
+        }
+    }
+
+    /** Retry-After in seconds (the HTTP-date form is rare from registries and is ignored). */
+    private static Duration retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").map(String::strip).filter(v -> v.matches("[0-9]{1,6}"))
+                .map(v -> Duration.ofSeconds(Long.parseLong(v))).orElse(null);
+    }
+
+    private static byte[] readQuietly(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            return in.readNBytes(64 * 1024);
         } catch (IOException e) {
-            String host = uri.getHost().equals(ref.registryHost()) ? ref.registry()
-                    : uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
-            throw new ImageException("cannot reach registry " + host + ": " + describe(e) + "; check the address and your network", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageException("pulling image " + ref.display() + " was interrupted", e);
+            return new byte[0];
         }
     }
 
@@ -486,9 +638,13 @@ public final class RegistryClient {
     }
 
     private ImageException httpError(ImageRef ref, HttpResponse<InputStream> response) {
+        return httpError(ref, response.statusCode(), readQuietly(response), "");
+    }
+
+    private static ImageException httpError(ImageRef ref, int status, byte[] body, String attempts) {
         String detail = "";
-        try (InputStream in = response.body()) {
-            JsonNode json = JSON.readTree(in.readNBytes(64 * 1024));
+        try {
+            JsonNode json = JSON.readTree(body);
             JsonNode first = json == null ? null : json.path("errors").path(0);
             if (first != null && first.has("message")) {
                 detail = ": " + Messages.quote(first.path("message").asText());
@@ -496,8 +652,8 @@ public final class RegistryClient {
         } catch (IOException | RuntimeException e) {
             // no JSON error body: the status alone has to do
         }
-        return new ImageException("registry " + ref.registry() + " answered HTTP " + response.statusCode() + " for image "
-                + ref.display() + detail);
+        return new ImageException("registry " + ref.registry() + " answered HTTP " + status + " for image "
+                + ref.display() + attempts + detail);
     }
 
     private static void discard(HttpResponse<InputStream> response) {

@@ -224,8 +224,12 @@ class RegistryClientTest {
     void serverErrorsNameTheStatusAndTheRegistrysMessage() {
         registry.route("/v2/team/app/manifests/1", new Response(500, Map.of("Content-Type", "application/json"),
                 "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\"}]}".getBytes(StandardCharsets.UTF_8)));
-        assertThatThrownBy(() -> client("amd64").resolve(ref("1")))
-                .hasMessage("registry " + registry.address() + " answered HTTP 500 for image " + ref("1").display() + ": disk on fire");
+        RegistryClient client = new RegistryClient(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10), "amd64", RegistryCredentials.none(),
+                new Retry(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5)));
+        assertThatThrownBy(() -> client.resolve(ref("1")))
+                .hasMessageMatching("registry " + java.util.regex.Pattern.quote(registry.address()) + " answered HTTP 500 for image "
+                        + java.util.regex.Pattern.quote(ref("1").display()) + " after [23] attempts in [0-9.]+ s: disk on fire");
     }
 
     @Test
