@@ -50,6 +50,8 @@ public final class ProotExecutor implements ContainerExecutor {
 
     private final List<String> prootCommand;
     private final Optional<Path> setsid;
+    /** Then proot needs no -0 to show uid 0, and skips its emulation. */
+    private final boolean hostIsRoot;
     private final long outputCap;
     /** Once seccomp trouble is seen, later runs skip straight to the working mode. */
     private final AtomicBoolean noSeccomp = new AtomicBoolean();
@@ -81,6 +83,7 @@ public final class ProotExecutor implements ContainerExecutor {
         this.prootCommand = List.copyOf(prootCommand);
         this.outputCap = outputCap;
         this.setsid = onPath("setsid");
+        this.hostIsRoot = "root".equals(System.getProperty("user.name"));
     }
 
     @Override
@@ -118,6 +121,12 @@ public final class ProotExecutor implements ContainerExecutor {
         for (Map.Entry<Path, String> bind : spec.binds().entrySet()) {
             cmd.add("-b");
             cmd.add(bind.getKey() + ":" + bind.getValue());
+        }
+        if (!spec.runsAsRoot()) {
+            cmd.add("-i");
+            cmd.add(spec.user());
+        } else if (!hostIsRoot) {
+            cmd.add("-0"); // the container believes it is root, as under Docker
         }
         cmd.add("-w");
         cmd.add(spec.workingDir());

@@ -50,17 +50,24 @@ public final class Supervisor {
         validateKeys(fn.environment(), "function " + fn.name());
         validateKeys(req.environment(), "request " + rid);
         Image image = image(fn);
+        ImageUser user = ImageUser.resolve(image.rootfs(), image.config().user(), image.source());
         String tmp = "/tmp/" + rid;
         try (WorkDir work = WorkDir.create(workRoot, rid);
              RunRootfs root = RunRootfs.create(image.rootfs(), images.runsDir(image), rid)) {
             Map<String, String> env = environment(image.config(), fn, req, tmp);
+            if (user.home().isPresent() && !imageSets(image.config(), "HOME")) {
+                // Docker takes HOME from passwd unless the image or the user set it
+                if (!fn.environment().containsKey("HOME") && !req.environment().containsKey("HOME")) {
+                    env.put("HOME", user.home().get());
+                }
+            }
             if (req.inputFile() != null) {
                 env.putAll(stageInput(work, req.inputFile(), tmp));
             }
             List<String> argv = command(image, fn, req, work, tmp);
             String workingDir = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
             ContainerSpec spec = new ContainerSpec(root.path(), argv, env, workingDir,
-                    Map.of(work.path(), tmp), timeout(fn));
+                    Map.of(work.path(), tmp), timeout(fn), user.ids());
             ExecResult result = executor.run(spec, lines);
             List<String> damaged = root.modifiedImageFiles();
             if (!damaged.isEmpty()) {
@@ -123,6 +130,10 @@ public final class Supervisor {
     private static List<String> entrypoint(ImageConfig config) {
         List<String> ep = config.entrypoint();
         return ep.size() == 1 && ep.get(0).isEmpty() ? List.of() : ep;
+    }
+
+    private static boolean imageSets(ImageConfig config, String name) {
+        return config.env().stream().anyMatch(e -> e.startsWith(name + "="));
     }
 
     /** Later wins: defaults, image ENV, function, request, then the names scripts rely on. */
