@@ -47,6 +47,9 @@ public final class LocalImageStore implements ImageStore {
     private final Listener listener;
     private final ArchiveReader archives;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Junk older than this in tmp/ and runs/ is from a process that died: no build or run lasts so long. */
+    private final java.time.Duration staleAfter;
+    private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
 
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes) {
         this(cacheDir, registry, maxUnpackedBytes, new Listener() {
@@ -54,6 +57,13 @@ public final class LocalImageStore implements ImageStore {
     }
 
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, Listener listener) {
+        this(cacheDir, registry, maxUnpackedBytes, listener, java.time.Duration.ofHours(6));
+    }
+
+    /** @param staleAfter age at which leftovers of dead builds and runs are removed (on the first build) */
+    public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, Listener listener,
+                           java.time.Duration staleAfter) {
+        this.staleAfter = Objects.requireNonNull(staleAfter);
         this.cacheDir = cacheDir.toAbsolutePath().normalize();
         this.registry = Objects.requireNonNull(registry);
         this.maxUnpackedBytes = maxUnpackedBytes;
@@ -203,6 +213,7 @@ public final class LocalImageStore implements ImageStore {
             if (done.isPresent()) {
                 return withSource(done.get(), source);
             }
+            cleanStaleOnce();
             Path build = newTempDir(hex + "-");
             try {
                 Path rootfs = Files.createDirectory(build.resolve("rootfs"));
@@ -251,6 +262,57 @@ public final class LocalImageStore implements ImageStore {
 
     private static Image withSource(Image image, String source) {
         return new Image(image.id(), source, image.config(), image.rootfs());
+    }
+
+    // ---- leftovers
+
+    /**
+     * Removes what killed processes left in {@code tmp/} (half-built images, extracted archives)
+     * and {@code runs/} (run root filesystems), once per store: entries older than
+     * {@code staleAfter}, and for image builds only if no process holds that image's lock.
+     */
+    private void cleanStaleOnce() {
+        if (!cleaned.compareAndSet(false, true)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - staleAfter.toMillis();
+        for (Path dir : List.of(cacheDir.resolve("tmp"), cacheDir.resolve("runs"))) {
+            try (var entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    if (Files.getLastModifiedTime(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff
+                            && !buildInProgress(entry)) {
+                        deleteQuietly(entry);
+                    }
+                }
+            } catch (IOException e) {
+                // nothing there yet, or unreadable: junk costs only disk
+            }
+        }
+    }
+
+    /** A build dir is {@code tmp/<hex>-NNN}; its builder holds {@code locks/<hex>.lock}. */
+    private boolean buildInProgress(Path entry) {
+        String name = entry.getFileName().toString();
+        int dash = name.indexOf('-');
+        if (!entry.getParent().getFileName().toString().equals("tmp") || dash != 64) {
+            return false;
+        }
+        Path lockFile = cacheDir.resolve("locks").resolve(name.substring(0, dash) + ".lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // this JVM is building it
+        } catch (IOException e) {
+            return true; // cannot tell: leave it
+        }
     }
 
     // ---- locking

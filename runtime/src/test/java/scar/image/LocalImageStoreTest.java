@@ -55,6 +55,32 @@ class LocalImageStoreTest {
         }
     }
 
+    @Test
+    void leftoversOfDeadBuildsAndRunsAreRemovedOnTheNextBuildButNotFreshOnesOrLockedBuilds() throws Exception {
+        Path cache = dir.resolve("cache");
+        String lockedHex = "b".repeat(64);
+        Path deadBuild = Files.createDirectories(cache.resolve("tmp/" + "a".repeat(64) + "-111/rootfs/etc"));
+        Path lockedBuild = Files.createDirectories(cache.resolve("tmp/" + lockedHex + "-222/rootfs"));
+        Path deadLoad = Files.createDirectories(cache.resolve("tmp/load-333"));
+        Path deadRun = Files.createDirectories(cache.resolve("runs/req-old/bin"));
+        Path freshRun = Files.createDirectories(cache.resolve("runs/req-now"));
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(7)));
+        for (Path p : List.of(deadBuild.getParent().getParent(), lockedBuild.getParent(), deadLoad, deadRun.getParent())) {
+            Files.setLastModifiedTime(p, longAgo);
+        }
+        Path lockFile = Files.createDirectories(cache.resolve("locks")).resolve(lockedHex + ".lock");
+        try (var channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var held = channel.lock()) {
+            store().pull(ImageRef.parse(cowsay));
+        }
+        assertThat(deadBuild.getParent().getParent()).doesNotExist();
+        assertThat(deadLoad).doesNotExist();
+        assertThat(deadRun.getParent()).doesNotExist();
+        assertThat(lockedBuild.getParent()).exists();
+        assertThat(freshRun).exists();
+    }
+
     private LocalImageStore store() {
         return new LocalImageStore(dir.resolve("cache"), new RegistryClient(), LIMIT);
     }
