@@ -46,6 +46,8 @@ public final class ProotExecutor implements ContainerExecutor {
     private static final Path PROOT_TMP = Path.of("/tmp");
     private static final File DEV_NULL = new File("/dev/null");
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration LEFTOVER_POLL = Duration.ofMillis(2);
+    private static final Duration LEFTOVER_GRACE = Duration.ofMillis(50);
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
 
     private final List<String> prootCommand;
@@ -198,17 +200,28 @@ public final class ProotExecutor implements ContainerExecutor {
     private static boolean awaitEnd(Process process, ProcessTree tree, AtomicBoolean mainEnded, long deadline)
             throws InterruptedException {
         boolean leftoversKilled = false;
+        long mainEndedAt = 0;
         while (true) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return !process.isAlive();
             }
-            if (process.waitFor(Math.min(remaining, POLL.toNanos()), TimeUnit.NANOSECONDS)) {
+            long poll = mainEnded.get() ? LEFTOVER_POLL.toNanos() : POLL.toNanos();
+            if (process.waitFor(Math.min(remaining, poll), TimeUnit.NANOSECONDS)) {
                 return true;
             }
             if (mainEnded.get() && !leftoversKilled) {
-                tree.killAll(true);
-                leftoversKilled = true;
+                // Scanning /proc costs milliseconds on a busy machine: skip it while proot, with no
+                // child left, is only finishing up. Orphans it still traces are not its children,
+                // so after a short grace the scan runs anyway.
+                mainEndedAt = mainEndedAt == 0 ? System.nanoTime() : mainEndedAt;
+                List<Long> children = ProcessTree.children(process.pid());
+                boolean finishing = children != null && children.isEmpty()
+                        && System.nanoTime() - mainEndedAt < LEFTOVER_GRACE.toNanos();
+                if (!finishing) {
+                    tree.killAll(true);
+                    leftoversKilled = true;
+                }
             }
         }
     }

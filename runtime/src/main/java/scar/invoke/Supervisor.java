@@ -66,6 +66,7 @@ public final class Supervisor {
             }
             List<String> argv = command(image, fn, req, work, tmp);
             String workingDir = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
+            root.addMountPoints(List.of("/dev", "/proc", "/sys", tmp, workingDir), List.of("/etc/hosts", "/etc/resolv.conf"));
             ContainerSpec spec = new ContainerSpec(root.path(), argv, env, workingDir,
                     Map.of(work.path(), tmp), timeout(fn), user.ids());
             ExecResult result = executor.run(spec, lines);
