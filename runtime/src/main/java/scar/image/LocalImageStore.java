@@ -1,6 +1,8 @@
 package scar.image;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -33,6 +35,10 @@ public final class LocalImageStore implements ImageStore {
     /** Hears about the slow steps, e.g. to show progress. All methods are optional. */
     public interface Listener {
         default void downloading(ImageRef ref, Descriptor layer, int index, int count) {
+        }
+
+        /** Bytes of {@code layer} received so far (starts again from 0 if the layer is fetched again). */
+        default void progress(ImageRef ref, Descriptor layer, long bytes) {
         }
 
         default void unpacked(Image image) {
@@ -71,24 +77,67 @@ public final class LocalImageStore implements ImageStore {
         this.archives = new ArchiveReader(maxUnpackedBytes);
     }
 
+    /**
+     * Pulls and unpacks {@code ref} unless cached. Layers are unpacked while they download (the
+     * build is thrown away unless every blob's digest matches at its end); if a connection breaks
+     * mid-layer, the image is built again from blobs downloaded whole, with retries.
+     */
     @Override
     public Image pull(ImageRef ref) {
         RemoteImage remote = registry.resolve(ref);
         String source = ref.display();
-        Image image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
-            List<Descriptor> layers = remote.layers();
-            for (int i = 0; i < layers.size(); i++) {
-                Descriptor layer = layers.get(i);
-                listener.downloading(ref, layer, i + 1, layers.size());
-                Path blob = work.resolve("layer-" + i);
-                registry.download(ref, layer, blob);
-                String diffId = unpacker.apply(blob, layer.digest());
-                checkDiffId(source, remote.config(), layers.size(), i, diffId);
-                Files.delete(blob);
+        Image image;
+        try {
+            image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
+                List<Descriptor> layers = remote.layers();
+                for (int i = 0; i < layers.size(); i++) {
+                    Descriptor layer = layers.get(i);
+                    listener.downloading(ref, layer, i + 1, layers.size());
+                    String diffId;
+                    try (InputStream in = registry.openBlob(ref, layer, bytes -> listener.progress(ref, layer, bytes))) {
+                        try {
+                            diffId = unpacker.apply(in, layer.digest());
+                        } catch (ImageException e) {
+                            if (!brokenStream(e)) {
+                                // a damaged download shows up as a bad tar first: read to the end, where a
+                                // digest mismatch, the real cause, is reported with both digests
+                                in.transferTo(OutputStream.nullOutputStream());
+                            }
+                            throw e;
+                        }
+                        in.transferTo(OutputStream.nullOutputStream()); // to the end, where the digest is checked
+                    }
+                    checkDiffId(source, remote.config(), layers.size(), i, diffId);
+                }
+            });
+        } catch (ImageException e) {
+            if (!brokenStream(e)) {
+                throw e;
             }
-        });
+            image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
+                List<Descriptor> layers = remote.layers();
+                for (int i = 0; i < layers.size(); i++) {
+                    Descriptor layer = layers.get(i);
+                    listener.downloading(ref, layer, i + 1, layers.size());
+                    Path blob = work.resolve("layer-" + i);
+                    registry.download(ref, layer, blob, bytes -> listener.progress(ref, layer, bytes));
+                    String diffId = unpacker.apply(blob, layer.digest());
+                    checkDiffId(source, remote.config(), layers.size(), i, diffId);
+                    Files.delete(blob);
+                }
+            });
+        }
         remember(ref, image.id());
         return image;
+    }
+
+    private static boolean brokenStream(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RegistryClient.BlobStreamBroken) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

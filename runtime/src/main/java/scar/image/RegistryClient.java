@@ -200,74 +200,120 @@ public final class RegistryClient {
         }
     }
 
-    /** Thrown by {@link #copyWatched} when no byte arrived for {@link Retry#stall()}. */
-    private static final class StalledException extends IOException {
-        StalledException(Duration stall) {
-            super("no data for " + stall.toSeconds() + " s");
+    /** Copies at most {@code limit} bytes, giving up (IOException) when the body stalls. */
+    private void copyWatched(InputStream in, OutputStream out, long limit, java.util.function.LongConsumer progress)
+            throws IOException {
+        try (StallWatch watch = new StallWatch(in, retry.stall())) {
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            try {
+                while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
+                    out.write(buf, 0, n);
+                    total += n;
+                    watch.touch();
+                    progress.accept(total);
+                }
+            } catch (IOException e) {
+                if (watch.stalled()) {
+                    throw new IOException(watch.describe(), e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** A blob's connection failed while it was being read as a stream: the caller may fetch it again. */
+    public static final class BlobStreamBroken extends IOException {
+        BlobStreamBroken(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
     /**
-     * Copies at most {@code limit} bytes, but gives up when the body stalls: HttpClient has no read timeout
-     * for bodies; a blocked read ignores interrupts but wakes when the stream is closed.
+     * Opens a blob to be read as it arrives (to unpack while downloading). The stream checks the
+     * blob's size and sha256 when it reaches the end and throws an {@link ImageException} with
+     * both digests on a mismatch, so a consumer that reads to the end has used verified bytes
+     * only if it gets no exception; whatever it built from them must be thrown away otherwise.
+     * Opening is retried like any request; a failure while reading is a {@link BlobStreamBroken}.
      */
-    private void copyWatched(InputStream in, OutputStream out, long limit, java.util.function.LongConsumer progress)
-            throws IOException {
-        long stallNanos = retry.stall().toNanos();
-        long[] last = {System.nanoTime()};
-        Object lock = new Object();
-        boolean[] state = new boolean[2]; // [0] done, [1] stalled
-        Thread watchdog = new Thread(() -> {
-            while (true) {
-                long idle;
-                synchronized (lock) {
-                    if (state[0]) {
-                        return;
-                    }
-                    idle = System.nanoTime() - last[0];
-                    if (idle >= stallNanos) {
-                        state[1] = true;
-                        try {
-                            in.close();
-                        } catch (IOException e) {
-                            // closed either way
-                        }
-                        return;
-                    }
-                }
-                try {
-                    Thread.sleep(Math.max(1, (stallNanos - idle) / 1_000_000 + 1));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "blob-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+    public InputStream openBlob(ImageRef ref, Descriptor blob, java.util.function.LongConsumer progress) {
+        HttpResponse<InputStream> response = get(ref, blobUri(ref, blob.digest()), "*/*");
         try {
-            byte[] buf = new byte[64 * 1024];
-            long total = 0;
-            int n;
-            while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
-                out.write(buf, 0, n);
-                total += n;
-                synchronized (lock) {
-                    last[0] = System.nanoTime();
-                }
-                progress.accept(total);
-            }
-        } catch (IOException e) {
-            synchronized (lock) {
-                if (state[1]) {
-                    throw new StalledException(retry.stall());
-                }
-            }
+            checkBlobStatus(ref, blob, response);
+        } catch (RuntimeException e) {
+            discard(response);
             throw e;
-        } finally {
-            synchronized (lock) {
-                state[0] = true;
+        }
+        return new VerifyingStream(ref, blob, response.body(), progress);
+    }
+
+    private final class VerifyingStream extends InputStream {
+        private final ImageRef ref;
+        private final Descriptor blob;
+        private final InputStream in;
+        private final java.util.function.LongConsumer progress;
+        private final MessageDigest sha = Digests.newSha256();
+        private final StallWatch watch;
+        private long count;
+        private boolean verified;
+
+        VerifyingStream(ImageRef ref, Descriptor blob, InputStream in, java.util.function.LongConsumer progress) {
+            this.ref = ref;
+            this.blob = blob;
+            this.in = in;
+            this.progress = progress;
+            this.watch = new StallWatch(in, retry.stall());
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw new BlobStreamBroken(watch.stalled() ? watch.describe() : describe(e), e);
             }
-            watchdog.interrupt();
+            if (n < 0) {
+                finish();
+                return -1;
+            }
+            watch.touch();
+            sha.update(b, off, n);
+            count += n;
+            if (blob.size() > 0 && count > blob.size()) {
+                throw new ImageException("blob " + blob.digest() + " of image " + ref.display() + " is larger than the "
+                        + blob.size() + " bytes its manifest says; nothing was cached");
+            }
+            progress.accept(count);
+            return n;
+        }
+
+        private void finish() throws IOException {
+            if (verified) {
+                return;
+            }
+            if (blob.size() > 0 && count < blob.size()) {
+                throw new BlobStreamBroken("the connection ended after " + count + " of " + blob.size() + " bytes", null);
+            }
+            String actual = Digests.of(sha);
+            if (!actual.equals(blob.digest())) {
+                throw mismatch(ref, blob, actual);
+            }
+            verified = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            watch.close();
+            in.close();
         }
     }
 
