@@ -34,6 +34,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class LocalImageStore implements ImageStore {
     /** Hears about the slow steps, e.g. to show progress. All methods are optional. */
     public interface Listener {
+        /** A pull of these layers starts (the image was not cached). */
+        default void pulling(ImageRef ref, List<Descriptor> layers) {
+        }
+
         default void downloading(ImageRef ref, Descriptor layer, int index, int count) {
         }
 
@@ -90,6 +94,7 @@ public final class LocalImageStore implements ImageStore {
         try {
             image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
                 List<Descriptor> layers = remote.layers();
+                listener.pulling(ref, layers);
                 for (int i = 0; i < layers.size(); i++) {
                     Descriptor layer = layers.get(i);
                     listener.downloading(ref, layer, i + 1, layers.size());

@@ -38,7 +38,7 @@ public final class ScarMain {
     static int runOnce(List<String> args, Console console) {
         Session session;
         try {
-            session = new SessionFactory(System.getenv()).open(console);
+            session = new SessionFactory(System.getenv()).open(console, args.contains("--json"));
         } catch (ConfigException e) {
             console.error(e.getMessage());
             return ExitCodes.FAILURE;

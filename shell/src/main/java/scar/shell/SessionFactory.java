@@ -32,17 +32,23 @@ public final class SessionFactory {
     }
 
     public Session open(Console console) {
-        ConfigFolder folder = ConfigFolder.fromEnvironment(environment);
-        ScarConfig config = new ConfigLoader(folder).load();
-        return new Session(config, target(config, folder), console);
+        return open(console, false);
     }
 
-    private Target target(ScarConfig config, ConfigFolder folder) {
+    /** @param quiet no progress bars: the command's output is for a program (one-shot {@code --json}) */
+    public Session open(Console console, boolean quiet) {
+        ConfigFolder folder = ConfigFolder.fromEnvironment(environment);
+        ScarConfig config = new ConfigLoader(folder).load();
+        return new Session(config, target(config, folder, new PullProgress(console, quiet)), console);
+    }
+
+    private Target target(ScarConfig config, ConfigFolder folder, LocalImageStore.Listener progress) {
         if (!config.target().equals("local")) {
             throw new ConfigException("target '" + config.target() + "' is not available in this version; set target = local in "
                     + folder.configFile());
         }
-        var images = new LocalImageStore(folder.imageCache(), new RegistryClient(credentials(folder)), MAX_IMAGE_BYTES);
+        var images = new LocalImageStore(folder.imageCache(), new RegistryClient(credentials(folder)), MAX_IMAGE_BYTES,
+                progress);
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
         return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
     }
