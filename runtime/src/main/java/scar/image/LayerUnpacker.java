@@ -87,14 +87,16 @@ public final class LayerUnpacker {
         this.writtenByLayer = new HashSet<>();
         try {
             MessageDigest diffId = Digests.newSha256();
-            InputStream plain = new DigestInputStream(decompress(layer), diffId);
-            TarArchiveInputStream tar = new TarArchiveInputStream(plain);
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                applyEntry(tar, entry);
+            // reading, digests and decompression on a second thread; the tar is applied on this one
+            try (InputStream plain = new Prefetch(new DigestInputStream(decompress(layer), diffId))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(plain);
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    applyEntry(tar, entry);
+                }
+                // the diff id covers the whole uncompressed stream, including the end-of-archive padding
+                plain.transferTo(OutputStream.nullOutputStream());
             }
-            // the diff id covers the whole uncompressed stream, including the end-of-archive padding
-            plain.transferTo(OutputStream.nullOutputStream());
             return Digests.of(diffId);
         } catch (IOException e) {
             throw corrupt(digest, e);
