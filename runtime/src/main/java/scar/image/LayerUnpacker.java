@@ -369,6 +369,6 @@ public final class LayerUnpacker {
 
     private ImageException tooBig() {
         return new ImageException("image " + imageName + " is too big: it unpacks to more than "
-                + Messages.bytes(maxUnpackedBytes) + ", the current limit; raise the image size limit to use it");
+                + Messages.bytes(maxUnpackedBytes) + ", the limit; raise image_max_mb in scar.cfg to use it");
     }
 }

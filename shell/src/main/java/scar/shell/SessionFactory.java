@@ -11,6 +11,7 @@ import scar.image.DockerConfigCredentials;
 import scar.image.RegistryClient;
 import scar.image.RegistryCredentials;
 import scar.config.RegistryLogins;
+import scar.config.ImageSettings;
 import scar.invoke.Supervisor;
 import scar.target.LocalFunctionRepository;
 import scar.target.LocalTarget;
@@ -22,8 +23,6 @@ import java.util.Map;
 
 /** Wires a session from the environment and scar.cfg: the one place that knows the concrete classes. */
 public final class SessionFactory {
-    /** Fits Lambda's default 512 MB /tmp, so an image that runs locally also fits there. */
-    static final long MAX_IMAGE_BYTES = 512L * 1024 * 1024;
 
     private final Map<String, String> environment;
 
@@ -47,8 +46,8 @@ public final class SessionFactory {
             throw new ConfigException("target '" + config.target() + "' is not available in this version; set target = local in "
                     + folder.configFile());
         }
-        var images = new LocalImageStore(folder.imageCache(), new RegistryClient(credentials(folder)), MAX_IMAGE_BYTES,
-                progress);
+        var images = new LocalImageStore(folder.imageCache(), new RegistryClient(credentials(folder)),
+                ImageSettings.read(folder.configFile()).imageMaxBytes(), progress);
         var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
         return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
     }

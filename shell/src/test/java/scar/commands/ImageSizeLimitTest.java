@@ -1,0 +1,60 @@
+package scar.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scar.config.ConfigException;
+import scar.testing.TestImages;
+import scar.testing.TestRegistry;
+
+/** image_max_mb in scar.cfg caps the unpacked image; the error names the setting. */
+class ImageSizeLimitTest extends CommandTestBase {
+    @TempDir
+    static Path shared;
+    static TestRegistry registry;
+    static String image;
+
+    @BeforeAll
+    static void pushImage() throws IOException {
+        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
+        image = new TestImages(Files.createDirectories(shared.resolve("images"))).push(registry, "sized:1");
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    private void setting(String line) throws IOException {
+        scar("ls"); // writes the default scar.cfg
+        String cfg = Files.readString(home.resolve("scar.cfg")).replaceAll("(?m)^image_max_mb.*\n", "")
+                .replace("[scar]\n", "[scar]\n" + line + "\n");
+        Files.writeString(home.resolve("scar.cfg"), cfg, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    @Test
+    void anImageLargerThanImageMaxMbIsRefusedNamingTheLimitAndTheSetting() throws IOException {
+        setting("image_max_mb = 1");
+        scar("init", "-n", "big", image)
+                .failsWithOneClearLine("is too big: it unpacks to more than 1 MiB, the limit; raise image_max_mb in scar.cfg to use it");
+        assertThat(home.resolve("cache/images")).satisfies(d -> assertThat(!Files.exists(d) || Files.list(d).findAny().isEmpty()).isTrue());
+
+        setting("image_max_mb = 64");
+        assertThat(scar("init", "-n", "big", image).exitCode()).isZero();
+    }
+
+    @Test
+    void aLimitThatIsNotASizeIsAClearError() throws IOException {
+        setting("image_max_mb = lots");
+        assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("image_max_mb = 'lots' is not a size in MB; use a whole number from 1 to 1048576");
+    }
+}
