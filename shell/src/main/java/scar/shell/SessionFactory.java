@@ -11,7 +11,9 @@ import scar.image.DockerConfigCredentials;
 import scar.image.RegistryClient;
 import scar.image.RegistryCredentials;
 import scar.config.RegistryLogins;
-import scar.config.ImageSettings;
+import scar.config.RuntimeSettings;
+import scar.exec.BwrapExecutor;
+import scar.exec.ContainerExecutor;
 import scar.invoke.Supervisor;
 import scar.target.LocalFunctionRepository;
 import scar.target.LocalTarget;
@@ -46,10 +48,22 @@ public final class SessionFactory {
             throw new ConfigException("target '" + config.target() + "' is not available in this version; set target = local in "
                     + folder.configFile());
         }
+        RuntimeSettings settings = RuntimeSettings.read(folder.configFile());
         var images = new LocalImageStore(folder.imageCache(), new RegistryClient(credentials(folder)),
-                ImageSettings.read(folder.configFile()).imageMaxBytes(), progress);
-        var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork());
+                settings.imageMaxBytes(), progress);
+        var supervisor = new Supervisor(images, executor(settings, folder), folder.localWork());
         return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor);
+    }
+
+    private static ContainerExecutor executor(RuntimeSettings settings, ConfigFolder folder) {
+        if (settings.executor().equals("bwrap")) {
+            try {
+                return new BwrapExecutor();
+            } catch (IllegalStateException e) {
+                throw new ConfigException(e.getMessage() + " in " + folder.configFile());
+            }
+        }
+        return new ProotExecutor();
     }
 
     /** scar.cfg's [registry "HOST"] sections, then docker login's; docker's file is read only when a registry asks. */

@@ -15,8 +15,8 @@ import scar.config.ConfigException;
 import scar.testing.TestImages;
 import scar.testing.TestRegistry;
 
-/** image_max_mb in scar.cfg caps the unpacked image; the error names the setting. */
-class ImageSizeLimitTest extends CommandTestBase {
+/** The runtime's keys in scar.cfg: image_max_mb caps the unpacked image, executor picks proot or bwrap. */
+class RuntimeSettingsTest extends CommandTestBase {
     @TempDir
     static Path shared;
     static TestRegistry registry;
@@ -56,5 +56,22 @@ class ImageSizeLimitTest extends CommandTestBase {
         setting("image_max_mb = lots");
         assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
                 .hasMessageEndingWith("image_max_mb = 'lots' is not a size in MB; use a whole number from 1 to 1048576");
+    }
+
+    @Test
+    void executorBwrapRunsFunctionsWithBubblewrap() throws IOException {
+        setting("executor = bwrap");
+        assertThat(scar("init", "-n", "cow", image).exitCode()).isZero();
+        Outcome run = scar("run", "cow", "/bin/sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // its own PID namespace: the shell is pid 2 under bwrap's init, and few processes are visible
+        assertThat(run.out()).startsWith("2\n");
+    }
+
+    @Test
+    void anUnknownExecutorIsAClearError() throws IOException {
+        setting("executor = docker");
+        assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("executor = 'docker' is not an executor; use proot or bwrap");
     }
 }

@@ -14,16 +14,19 @@ import org.ini4j.InvalidFileFormatException;
 import org.ini4j.Profile;
 
 /**
- * The image cache's settings in scar.cfg's {@code [scar]} section, read apart from
+ * The local runtime's settings in scar.cfg's {@code [scar]} section, read apart from
  * {@link ScarConfig} so that the runtime's knobs do not widen the function defaults:
- * {@code image_max_mb}, the largest unpacked image (default 512, Lambda's default /tmp).
+ * {@code image_max_mb}, the largest unpacked image (default 512, Lambda's default /tmp), and
+ * {@code executor}, what runs containers locally: {@code proot} (default) or {@code bwrap}.
  */
-public record ImageSettings(long imageMaxBytes) {
+public record RuntimeSettings(long imageMaxBytes, String executor) {
     public static final String IMAGE_MAX_MB = "image_max_mb";
+    public static final String EXECUTOR = "executor";
+    private static final java.util.Set<String> EXECUTORS = java.util.Set.of("proot", "bwrap");
     static final int DEFAULT_IMAGE_MAX_MB = 512;
     private static final int MAX_IMAGE_MAX_MB = 1 << 20;
 
-    public static ImageSettings read(Path file) {
+    public static RuntimeSettings read(Path file) {
         List<String> lines;
         Ini ini = new Ini();
         try {
@@ -40,9 +43,15 @@ public record ImageSettings(long imageMaxBytes) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }
         Profile.Section section = ini.get(ConfigLoader.SECTION);
+        String executor = section == null ? null : section.get(EXECUTOR);
+        executor = executor == null || executor.isBlank() ? "proot" : executor.strip();
+        if (!EXECUTORS.contains(executor)) {
+            throw new ConfigException(file + ":" + ConfigLoader.lineOf(lines, EXECUTOR) + ": executor = '"
+                    + executor.replaceAll("[^\\x20-\\x7e]", "?") + "' is not an executor; use proot or bwrap");
+        }
         String value = section == null ? null : section.get(IMAGE_MAX_MB);
         if (value == null || value.isBlank()) {
-            return defaults();
+            return new RuntimeSettings(defaults().imageMaxBytes(), executor);
         }
         int mb;
         try {
@@ -55,10 +64,10 @@ public record ImageSettings(long imageMaxBytes) {
                     + value.strip().replaceAll("[^\\x20-\\x7e]", "?") + "' is not a size in MB; use a whole number from 1 to "
                     + MAX_IMAGE_MAX_MB);
         }
-        return new ImageSettings(mb * 1024L * 1024L);
+        return new RuntimeSettings(mb * 1024L * 1024L, executor);
     }
 
-    public static ImageSettings defaults() {
-        return new ImageSettings(DEFAULT_IMAGE_MAX_MB * 1024L * 1024L);
+    public static RuntimeSettings defaults() {
+        return new RuntimeSettings(DEFAULT_IMAGE_MAX_MB * 1024L * 1024L, "proot");
     }
 }
