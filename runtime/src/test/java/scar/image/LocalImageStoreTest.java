@@ -299,6 +299,28 @@ class LocalImageStoreTest {
     }
 
     @Test
+    void twoProcessesPullingTheSameNewImageUnpackItOnceAndBothUseIt() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path cache = dir.resolve("cache");
+        List<Process> processes = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    PullInAnotherProcess.class.getName(), cowsay, cache.toString()).redirectErrorStream(true).start());
+        }
+        List<String> outputs = new java.util.ArrayList<>();
+        for (Process p : processes) {
+            outputs.add(new String(p.getInputStream().readAllBytes()).strip());
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(outputs.get(outputs.size() - 1)).isZero();
+        }
+        assertThat(outputs).filteredOn(o -> o.startsWith("built ")).hasSize(1);
+        assertThat(outputs).filteredOn(o -> o.startsWith("reused ")).hasSize(1);
+        assertThat(outputs.stream().map(o -> o.substring(o.indexOf(' ') + 1)).distinct()).hasSize(1);
+        assertThat(cacheEntries("images")).hasSize(1);
+        assertThat(cacheEntries("tmp")).isEmpty();
+    }
+
+    @Test
     void laterLayersDeleteFilesOfLowerLayersThroughWhiteouts() throws IOException {
         TestImages.Spec spec = TestImages.Spec.cowsay()
                 .withFiles(root -> write(root.resolve("opt/app/old.txt"), "old"))
