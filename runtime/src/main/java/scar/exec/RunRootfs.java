@@ -38,9 +38,19 @@ public final class RunRootfs implements AutoCloseable {
     }
 
     private final Path dir;
+    private record DirState(FileTime mtime, Set<PosixFilePermission> mode) {
+    }
+
+    private static final int MAX_SPARES = 2;
+
     private final Path image;
     /** Image files linked into this tree, as they were, to spot in-place changes. */
     private final List<Linked> linked;
+    /** The tree's directories (relative), as sealed before the run: any entry added, removed or renamed changes one. */
+    private final List<String> dirs = new ArrayList<>();
+    private final java.util.Map<String, DirState> sealed = new java.util.HashMap<>();
+    /** The bind target that differs per run (relative), made before the run and removed after. */
+    private String runMountPoint;
     private boolean closed;
 
     private RunRootfs(Path image, Path dir, List<Linked> linked) {
@@ -73,6 +83,7 @@ public final class RunRootfs implements AutoCloseable {
                     if (!target.equals(dir)) {
                         Files.createDirectory(target);
                     }
+                    run.dirs.add(image.relativize(src).toString());
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -109,6 +120,147 @@ public final class RunRootfs implements AutoCloseable {
                     + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
         }
         return run;
+    }
+
+    /**
+     * Like {@link #create}, but first takes a spare tree that an earlier run of the same image
+     * left unchanged (see {@link #close()}): one rename instead of a link per file. A spare is
+     * taken by an atomic rename, so two runs, even in two processes, never share one.
+     */
+    public static RunRootfs acquire(Path image, Path scratch, String name) {
+        String key = spareKey(image);
+        try (var spares = Files.newDirectoryStream(scratch, "spare-" + key + "-*")) {
+            for (Path spare : spares) {
+                Path dir = scratch.resolve(name);
+                try {
+                    Files.move(spare, dir, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    continue; // another run took it
+                }
+                RunRootfs run = new RunRootfs(image, dir, new ArrayList<>());
+                try {
+                    run.baseline();
+                    return run;
+                } catch (IOException | RuntimeException e) {
+                    run.delete();
+                }
+            }
+        } catch (IOException e) {
+            // no scratch directory yet, or unreadable: build a new tree
+        }
+        return create(image, scratch, name);
+    }
+
+    /** The image's files and directories as they are now: what a reused tree must still match. */
+    private void baseline() throws IOException {
+        Files.walkFileTree(image, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path src, BasicFileAttributes attrs) {
+                dirs.add(image.relativize(src).toString());
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path src, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    PosixFileAttributes p = Files.readAttributes(src, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    linked.add(new Linked(src, p.size(), p.lastModifiedTime(), p.permissions()));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Makes the mount point of this run's own directory (e.g. {@code /tmp/REQUEST_ID}); proot
+     * would otherwise make it in the tree itself. It is removed again before the tree is judged
+     * for reuse, and its parent is then compared by its listing rather than its mtime.
+     */
+    public void addRunMountPoint(String containerPath) {
+        Path target = inside(containerPath);
+        if (target == null || !noLinkAbove(target) || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.createDirectories(target);
+            runMountPoint = dir.relativize(target).toString();
+        } catch (IOException e) {
+            // proot makes it then; the tree is just not reused
+        }
+    }
+
+    /**
+     * Records the state of the tree's directories just before the run (after mount points were
+     * added), so that {@link #close()} can tell whether the run left the tree as the image is,
+     * and keep it for the next run.
+     */
+    public void seal() {
+        sealed.clear();
+        for (String rel : dirs) {
+            dirState(rel).ifPresent(state -> sealed.put(rel, state));
+        }
+    }
+
+    private java.util.Optional<DirState> dirState(String rel) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(dir.resolve(rel), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isDirectory() ? java.util.Optional.of(new DirState(a.lastModifiedTime(), a.permissions()))
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private boolean unchanged() {
+        if (sealed.isEmpty() || sealed.size() != dirs.size()) {
+            return false;
+        }
+        String mountParent = null;
+        if (runMountPoint != null) {
+            try {
+                Files.delete(dir.resolve(runMountPoint)); // fails if the run left something in it
+            } catch (IOException e) {
+                return false;
+            }
+            Path parent = Path.of(runMountPoint).getParent();
+            mountParent = parent == null ? "" : parent.toString();
+            if (!names(dir.resolve(mountParent)).equals(names(image.resolve(mountParent)))) {
+                return false;
+            }
+        }
+        for (var e : sealed.entrySet()) {
+            if (e.getKey().equals(mountParent)) {
+                java.util.Optional<DirState> now = dirState(e.getKey());
+                if (now.isEmpty() || !now.get().mode().equals(e.getValue().mode())) {
+                    return false;
+                }
+                continue;
+            }
+            if (!dirState(e.getKey()).equals(java.util.Optional.of(e.getValue()))) {
+                return false;
+            }
+        }
+        return modifiedImageFiles().isEmpty();
+    }
+
+    private static java.util.Set<String> names(Path directory) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (var entries = Files.newDirectoryStream(directory)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            names.add("\0unreadable");
+        }
+        return names;
+    }
+
+    private static String spareKey(Path image) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(image.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void link(Path src, Path target) throws IOException {
@@ -186,13 +338,44 @@ public final class RunRootfs implements AutoCloseable {
         return modified;
     }
 
-    /** Removes the tree; never follows symlinks the container planted. */
+    /**
+     * Keeps the tree as a spare for the next run of the image if the run left it exactly as
+     * sealed (no entry added, removed, renamed or re-moded in any directory, no image file
+     * changed) and there are few spares; otherwise removes it, never following symlinks the
+     * container planted.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (unchanged() && spares() < MAX_SPARES) {
+            Path spare = dir.resolveSibling("spare-" + spareKey(image) + "-" + Long.toHexString(System.nanoTime())
+                    + Long.toHexString(Thread.currentThread().getId()));
+            try {
+                Files.move(dir, spare, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (IOException e) {
+                // fall through: remove it
+            }
+        }
+        delete();
+    }
+
+    private long spares() {
+        try (var spares = Files.newDirectoryStream(dir.getParent(), "spare-" + spareKey(image) + "-*")) {
+            long n = 0;
+            for (Path ignored : spares) {
+                n++;
+            }
+            return n;
+        } catch (IOException e) {
+            return MAX_SPARES;
+        }
+    }
+
+    private void delete() {
         try {
             delete(dir);
         } catch (IOException e) {

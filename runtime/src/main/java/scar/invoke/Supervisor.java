@@ -53,7 +53,7 @@ public final class Supervisor {
         ImageUser user = ImageUser.resolve(image.rootfs(), image.config().user(), image.source());
         String tmp = "/tmp/" + rid;
         try (WorkDir work = WorkDir.create(workRoot, rid);
-             RunRootfs root = RunRootfs.create(image.rootfs(), images.runsDir(image), rid)) {
+             RunRootfs root = RunRootfs.acquire(image.rootfs(), images.runsDir(image), rid)) {
             Map<String, String> env = environment(image.config(), fn, req, tmp);
             if (user.home().isPresent() && !imageSets(image.config(), "HOME")) {
                 // Docker takes HOME from passwd unless the image or the user set it
@@ -66,7 +66,10 @@ public final class Supervisor {
             }
             List<String> argv = command(image, fn, req, work, tmp);
             String workingDir = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
-            root.addMountPoints(List.of("/dev", "/proc", "/sys", tmp, workingDir), List.of("/etc/hosts", "/etc/resolv.conf"));
+            // not /tmp/<rid>: a mount point that differs per run would stop the tree being reused
+            root.addMountPoints(List.of("/dev", "/proc", "/sys", workingDir), List.of("/etc/hosts", "/etc/resolv.conf"));
+            root.addRunMountPoint(tmp);
+            root.seal();
             ContainerSpec spec = new ContainerSpec(root.path(), argv, env, workingDir,
                     Map.of(work.path(), tmp), timeout(fn), user.ids());
             ExecResult result = executor.run(spec, lines);

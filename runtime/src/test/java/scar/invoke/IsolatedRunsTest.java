@@ -65,7 +65,8 @@ class IsolatedRunsTest {
         assertThat(image.rootfs().resolve("usr/games/cowsay")).isRegularFile();
         assertThat(store.find(image.id())).isPresent();
         assertThat(lines).noneMatch(l -> l.startsWith("scar:"));
-        assertThat(runsLeft()).isEmpty();
+        // the changed tree is gone; only the unchanged one of the second run is kept, for reuse
+        assertThat(runsLeft()).singleElement().satisfies(p -> assertThat(p.getFileName().toString()).startsWith("spare-"));
     }
 
     @Test
@@ -80,6 +81,21 @@ class IsolatedRunsTest {
         // the function runs again: its image is pulled again and is as it was
         InvocationResult second = run(store, image, "r2", "cat /etc/passwd; ls -l /etc/group");
         assertThat(second.output()).doesNotContain("intruder").contains("root:x:0:0").contains("-rw-r--r--");
+    }
+
+    @Test
+    void aTreeARunLeftAsTheImageIsIsKeptForTheNextRunAndAChangedOneIsNot() throws IOException {
+        LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), 256L << 20);
+        Image image = store.pull(ImageRef.parse(ref));
+
+        run(store, image, "r1", "cat /etc/passwd > /dev/null; echo scratch > /tmp/r1/output/x");
+        assertThat(runsLeft()).singleElement().satisfies(p -> assertThat(p.getFileName().toString()).startsWith("spare-"));
+
+        InvocationResult second = run(store, image, "r2", "ls /usr/games; rm /usr/games/cowsay");
+        assertThat(second.output()).isEqualTo("cowsay\n");
+        assertThat(runsLeft()).isEmpty(); // the spare was taken, and the changed tree removed
+
+        assertThat(run(store, image, "r3", "ls /usr/games").output()).isEqualTo("cowsay\n");
     }
 
     private List<Path> runsLeft() throws IOException {
