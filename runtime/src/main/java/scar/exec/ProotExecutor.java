@@ -46,10 +46,14 @@ public final class ProotExecutor implements ContainerExecutor {
     private static final Path PROOT_TMP = Path.of("/tmp");
     private static final File DEV_NULL = new File("/dev/null");
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration LEFTOVER_POLL = Duration.ofMillis(2);
+    private static final Duration LEFTOVER_GRACE = Duration.ofMillis(50);
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
 
     private final List<String> prootCommand;
     private final Optional<Path> setsid;
+    /** Then proot needs no -0 to show uid 0, and skips its emulation. */
+    private final boolean hostIsRoot;
     private final long outputCap;
     /** Once seccomp trouble is seen, later runs skip straight to the working mode. */
     private final AtomicBoolean noSeccomp = new AtomicBoolean();
@@ -81,6 +85,7 @@ public final class ProotExecutor implements ContainerExecutor {
         this.prootCommand = List.copyOf(prootCommand);
         this.outputCap = outputCap;
         this.setsid = onPath("setsid");
+        this.hostIsRoot = "root".equals(System.getProperty("user.name"));
     }
 
     @Override
@@ -118,6 +123,12 @@ public final class ProotExecutor implements ContainerExecutor {
         for (Map.Entry<Path, String> bind : spec.binds().entrySet()) {
             cmd.add("-b");
             cmd.add(bind.getKey() + ":" + bind.getValue());
+        }
+        if (!spec.runsAsRoot()) {
+            cmd.add("-i");
+            cmd.add(spec.user());
+        } else if (!hostIsRoot) {
+            cmd.add("-0"); // the container believes it is root, as under Docker
         }
         cmd.add("-w");
         cmd.add(spec.workingDir());
@@ -189,17 +200,28 @@ public final class ProotExecutor implements ContainerExecutor {
     private static boolean awaitEnd(Process process, ProcessTree tree, AtomicBoolean mainEnded, long deadline)
             throws InterruptedException {
         boolean leftoversKilled = false;
+        long mainEndedAt = 0;
         while (true) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return !process.isAlive();
             }
-            if (process.waitFor(Math.min(remaining, POLL.toNanos()), TimeUnit.NANOSECONDS)) {
+            long poll = mainEnded.get() ? LEFTOVER_POLL.toNanos() : POLL.toNanos();
+            if (process.waitFor(Math.min(remaining, poll), TimeUnit.NANOSECONDS)) {
                 return true;
             }
             if (mainEnded.get() && !leftoversKilled) {
-                tree.killAll(true);
-                leftoversKilled = true;
+                // Scanning /proc costs milliseconds on a busy machine: skip it while proot, with no
+                // child left, is only finishing up. Orphans it still traces are not its children,
+                // so after a short grace the scan runs anyway.
+                mainEndedAt = mainEndedAt == 0 ? System.nanoTime() : mainEndedAt;
+                List<Long> children = ProcessTree.children(process.pid());
+                boolean finishing = children != null && children.isEmpty()
+                        && System.nanoTime() - mainEndedAt < LEFTOVER_GRACE.toNanos();
+                if (!finishing) {
+                    tree.killAll(true);
+                    leftoversKilled = true;
+                }
             }
         }
     }

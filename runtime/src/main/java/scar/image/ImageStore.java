@@ -13,4 +13,19 @@ public interface ImageStore {
 
     /** The cached image with this id, without touching the network. */
     Optional<Image> find(String imageId);
+
+    /**
+     * Where each run's private root filesystem is made: on the same filesystem as the images,
+     * so that it can be assembled with hardlinks.
+     */
+    default Path runsDir(Image image) {
+        return image.rootfs().resolveSibling("runs");
+    }
+
+    /**
+     * Forgets a cached image that a run damaged; the next use pulls or loads it again. Runs that
+     * already have their own root filesystem are not affected.
+     */
+    default void discard(Image image) {
+    }
 }

@@ -87,14 +87,16 @@ public final class LayerUnpacker {
         this.writtenByLayer = new HashSet<>();
         try {
             MessageDigest diffId = Digests.newSha256();
-            InputStream plain = new DigestInputStream(decompress(layer), diffId);
-            TarArchiveInputStream tar = new TarArchiveInputStream(plain);
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                applyEntry(tar, entry);
+            // reading, digests and decompression on a second thread; the tar is applied on this one
+            try (InputStream plain = new Prefetch(new DigestInputStream(decompress(layer), diffId))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(plain);
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    applyEntry(tar, entry);
+                }
+                // the diff id covers the whole uncompressed stream, including the end-of-archive padding
+                plain.transferTo(OutputStream.nullOutputStream());
             }
-            // the diff id covers the whole uncompressed stream, including the end-of-archive padding
-            plain.transferTo(OutputStream.nullOutputStream());
             return Digests.of(diffId);
         } catch (IOException e) {
             throw corrupt(digest, e);
@@ -367,6 +369,6 @@ public final class LayerUnpacker {
 
     private ImageException tooBig() {
         return new ImageException("image " + imageName + " is too big: it unpacks to more than "
-                + Messages.bytes(maxUnpackedBytes) + ", the current limit; raise the image size limit to use it");
+                + Messages.bytes(maxUnpackedBytes) + ", the limit; raise image_max_mb in scar.cfg to use it");
     }
 }

@@ -1,6 +1,8 @@
 package scar.image;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -32,7 +34,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class LocalImageStore implements ImageStore {
     /** Hears about the slow steps, e.g. to show progress. All methods are optional. */
     public interface Listener {
+        /** A pull of these layers starts (the image was not cached). */
+        default void pulling(ImageRef ref, List<Descriptor> layers) {
+        }
+
         default void downloading(ImageRef ref, Descriptor layer, int index, int count) {
+        }
+
+        /** Bytes of {@code layer} received so far (starts again from 0 if the layer is fetched again). */
+        default void progress(ImageRef ref, Descriptor layer, long bytes) {
         }
 
         default void unpacked(Image image) {
@@ -47,6 +57,9 @@ public final class LocalImageStore implements ImageStore {
     private final Listener listener;
     private final ArchiveReader archives;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Junk older than this in tmp/ and runs/ is from a process that died: no build or run lasts so long. */
+    private final java.time.Duration staleAfter;
+    private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
 
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes) {
         this(cacheDir, registry, maxUnpackedBytes, new Listener() {
@@ -54,6 +67,13 @@ public final class LocalImageStore implements ImageStore {
     }
 
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, Listener listener) {
+        this(cacheDir, registry, maxUnpackedBytes, listener, java.time.Duration.ofHours(6));
+    }
+
+    /** @param staleAfter age at which leftovers of dead builds and runs are removed (on the first build) */
+    public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, Listener listener,
+                           java.time.Duration staleAfter) {
+        this.staleAfter = Objects.requireNonNull(staleAfter);
         this.cacheDir = cacheDir.toAbsolutePath().normalize();
         this.registry = Objects.requireNonNull(registry);
         this.maxUnpackedBytes = maxUnpackedBytes;
@@ -61,24 +81,68 @@ public final class LocalImageStore implements ImageStore {
         this.archives = new ArchiveReader(maxUnpackedBytes);
     }
 
+    /**
+     * Pulls and unpacks {@code ref} unless cached. Layers are unpacked while they download (the
+     * build is thrown away unless every blob's digest matches at its end); if a connection breaks
+     * mid-layer, the image is built again from blobs downloaded whole, with retries.
+     */
     @Override
     public Image pull(ImageRef ref) {
         RemoteImage remote = registry.resolve(ref);
         String source = ref.display();
-        Image image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
-            List<Descriptor> layers = remote.layers();
-            for (int i = 0; i < layers.size(); i++) {
-                Descriptor layer = layers.get(i);
-                listener.downloading(ref, layer, i + 1, layers.size());
-                Path blob = work.resolve("layer-" + i);
-                registry.download(ref, layer, blob);
-                String diffId = unpacker.apply(blob, layer.digest());
-                checkDiffId(source, remote.config(), layers.size(), i, diffId);
-                Files.delete(blob);
+        Image image;
+        try {
+            image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
+                List<Descriptor> layers = remote.layers();
+                listener.pulling(ref, layers);
+                for (int i = 0; i < layers.size(); i++) {
+                    Descriptor layer = layers.get(i);
+                    listener.downloading(ref, layer, i + 1, layers.size());
+                    String diffId;
+                    try (InputStream in = registry.openBlob(ref, layer, bytes -> listener.progress(ref, layer, bytes))) {
+                        try {
+                            diffId = unpacker.apply(in, layer.digest());
+                        } catch (ImageException e) {
+                            if (!brokenStream(e)) {
+                                // a damaged download shows up as a bad tar first: read to the end, where a
+                                // digest mismatch, the real cause, is reported with both digests
+                                in.transferTo(OutputStream.nullOutputStream());
+                            }
+                            throw e;
+                        }
+                        in.transferTo(OutputStream.nullOutputStream()); // to the end, where the digest is checked
+                    }
+                    checkDiffId(source, remote.config(), layers.size(), i, diffId);
+                }
+            });
+        } catch (ImageException e) {
+            if (!brokenStream(e)) {
+                throw e;
             }
-        });
+            image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
+                List<Descriptor> layers = remote.layers();
+                for (int i = 0; i < layers.size(); i++) {
+                    Descriptor layer = layers.get(i);
+                    listener.downloading(ref, layer, i + 1, layers.size());
+                    Path blob = work.resolve("layer-" + i);
+                    registry.download(ref, layer, blob, bytes -> listener.progress(ref, layer, bytes));
+                    String diffId = unpacker.apply(blob, layer.digest());
+                    checkDiffId(source, remote.config(), layers.size(), i, diffId);
+                    Files.delete(blob);
+                }
+            });
+        }
         remember(ref, image.id());
         return image;
+    }
+
+    private static boolean brokenStream(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RegistryClient.BlobStreamBroken) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -148,6 +212,34 @@ public final class LocalImageStore implements ImageStore {
         return read(Digests.hex(imageId));
     }
 
+    @Override
+    public Path runsDir(Image image) {
+        return cacheDir.resolve("runs");
+    }
+
+    /** Moves the image out of {@code images/} at once (readers never see half of it), then deletes it. */
+    @Override
+    public void discard(Image image) {
+        if (!Digests.isValid(image.id())) {
+            return;
+        }
+        String hex = Digests.hex(image.id());
+        withLock(hex, () -> {
+            Path dir = imagesDir().resolve(hex);
+            if (Files.isDirectory(dir)) {
+                Path trash = newTempDir("discard-").resolve(hex);
+                try {
+                    Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new ImageException("cannot discard the damaged image " + image.source() + " from " + cacheDir
+                            + ": " + RegistryClient.describe(e) + "; delete " + dir + " by hand", e);
+                }
+                deleteQuietly(trash.getParent());
+            }
+            return null;
+        });
+    }
+
     /** The directory of the cache (for tools that report disk usage or clean up). */
     public Path cacheDir() {
         return cacheDir;
@@ -175,6 +267,7 @@ public final class LocalImageStore implements ImageStore {
             if (done.isPresent()) {
                 return withSource(done.get(), source);
             }
+            cleanStaleOnce();
             Path build = newTempDir(hex + "-");
             try {
                 Path rootfs = Files.createDirectory(build.resolve("rootfs"));
@@ -223,6 +316,57 @@ public final class LocalImageStore implements ImageStore {
 
     private static Image withSource(Image image, String source) {
         return new Image(image.id(), source, image.config(), image.rootfs());
+    }
+
+    // ---- leftovers
+
+    /**
+     * Removes what killed processes left in {@code tmp/} (half-built images, extracted archives)
+     * and {@code runs/} (run root filesystems), once per store: entries older than
+     * {@code staleAfter}, and for image builds only if no process holds that image's lock.
+     */
+    private void cleanStaleOnce() {
+        if (!cleaned.compareAndSet(false, true)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - staleAfter.toMillis();
+        for (Path dir : List.of(cacheDir.resolve("tmp"), cacheDir.resolve("runs"))) {
+            try (var entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    if (Files.getLastModifiedTime(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff
+                            && !buildInProgress(entry)) {
+                        deleteQuietly(entry);
+                    }
+                }
+            } catch (IOException e) {
+                // nothing there yet, or unreadable: junk costs only disk
+            }
+        }
+    }
+
+    /** A build dir is {@code tmp/<hex>-NNN}; its builder holds {@code locks/<hex>.lock}. */
+    private boolean buildInProgress(Path entry) {
+        String name = entry.getFileName().toString();
+        int dash = name.indexOf('-');
+        if (!entry.getParent().getFileName().toString().equals("tmp") || dash != 64) {
+            return false;
+        }
+        Path lockFile = cacheDir.resolve("locks").resolve(name.substring(0, dash) + ".lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // this JVM is building it
+        } catch (IOException e) {
+            return true; // cannot tell: leave it
+        }
     }
 
     // ---- locking

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,8 +59,11 @@ public final class RegistryClient {
     private final HttpClient http;
     private final Duration requestTimeout;
     private final String architecture;
-    // bearer tokens by registry + repository; they are short-lived, so a client is meant to live for one session
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final RegistryCredentials credentials;
+    private final Retry retry;
+    // Authorization header values (bearer tokens, or basic) by registry + repository; tokens are
+    // short-lived, so a client is meant to live for one session
+    private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     /** A client for this machine's architecture, with a 10 s connect timeout. */
     public RegistryClient() {
@@ -75,9 +79,33 @@ public final class RegistryClient {
      * @param architecture   OCI architecture to pick from manifest lists, e.g. amd64
      */
     public RegistryClient(HttpClient http, Duration requestTimeout, String architecture) {
+        this(http, requestTimeout, architecture, RegistryCredentials.none());
+    }
+
+    /** A client for this machine's architecture that logs in with {@code credentials} where a registry asks. */
+    public RegistryClient(RegistryCredentials credentials) {
+        this(HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build(), Duration.ofSeconds(60), hostArchitecture(), credentials);
+    }
+
+    /**
+     * @param credentials used only when a registry answers 401: for Basic auth, or to get a
+     *                    bearer token; never sent to another host, never shown
+     */
+    public RegistryClient(HttpClient http, Duration requestTimeout, String architecture, RegistryCredentials credentials) {
+        this(http, requestTimeout, architecture, credentials, Retry.DEFAULT);
+    }
+
+    /** @param retry how connection resets, 5xx and 429 answers, and stalled downloads are retried */
+    public RegistryClient(HttpClient http, Duration requestTimeout, String architecture, RegistryCredentials credentials,
+                          Retry retry) {
+        this.retry = Objects.requireNonNull(retry);
         this.http = Objects.requireNonNull(http);
         this.requestTimeout = Objects.requireNonNull(requestTimeout);
         this.architecture = Objects.requireNonNull(architecture);
+        this.credentials = Objects.requireNonNull(credentials);
     }
 
     /** The OCI name of the JVM's architecture: amd64 for x86_64, arm64 for aarch64. */
@@ -132,30 +160,178 @@ public final class RegistryClient {
      * and the error shows both digests, so a bad blob is never kept.
      */
     public void download(ImageRef ref, Descriptor blob, Path target) {
+        download(ref, blob, target, bytes -> { });
+    }
+
+    /**
+     * Like {@link #download(ImageRef, Descriptor, Path)}, telling {@code progress} the bytes
+     * received so far. A connection that breaks or stalls mid-body is retried from the start
+     * (within the retry budget); a digest mismatch is not.
+     */
+    public void download(ImageRef ref, Descriptor blob, Path target, java.util.function.LongConsumer progress) {
+        Retry.Attempts attempts = retry.start();
+        while (true) {
+            HttpResponse<InputStream> response = get(ref, blobUri(ref, blob.digest()), "*/*");
+            try (InputStream in = response.body()) {
+                checkBlobStatus(ref, blob, response);
+                MessageDigest sha = Digests.newSha256();
+                long limit = blob.size() > 0 ? blob.size() + 1 : Long.MAX_VALUE; // a registry must not feed us forever
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
+                    copyWatched(in, out, limit, progress);
+                }
+                String actual = Digests.of(sha);
+                if (!actual.equals(blob.digest())) {
+                    Files.deleteIfExists(target);
+                    throw mismatch(ref, blob, actual);
+                }
+                return;
+            } catch (IOException e) {
+                deleteQuietly(target);
+                progress.accept(0);
+                if (attempts.again(null)) {
+                    continue;
+                }
+                throw new ImageException("download of " + blob.digest() + " of image " + ref.display() + " from "
+                        + ref.registry() + " failed" + attempts.summary() + ": " + describe(e), e);
+            } catch (RuntimeException e) {
+                deleteQuietly(target);
+                throw e;
+            }
+        }
+    }
+
+    /** Copies at most {@code limit} bytes, giving up (IOException) when the body stalls. */
+    private void copyWatched(InputStream in, OutputStream out, long limit, java.util.function.LongConsumer progress)
+            throws IOException {
+        try (StallWatch watch = new StallWatch(in, retry.stall())) {
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            try {
+                while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
+                    out.write(buf, 0, n);
+                    total += n;
+                    watch.touch();
+                    progress.accept(total);
+                }
+            } catch (IOException e) {
+                if (watch.stalled()) {
+                    throw new IOException(watch.describe(), e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** A blob's connection failed while it was being read as a stream: the caller may fetch it again. */
+    public static final class BlobStreamBroken extends IOException {
+        BlobStreamBroken(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Opens a blob to be read as it arrives (to unpack while downloading). The stream checks the
+     * blob's size and sha256 when it reaches the end and throws an {@link ImageException} with
+     * both digests on a mismatch, so a consumer that reads to the end has used verified bytes
+     * only if it gets no exception; whatever it built from them must be thrown away otherwise.
+     * Opening is retried like any request; a failure while reading is a {@link BlobStreamBroken}.
+     */
+    public InputStream openBlob(ImageRef ref, Descriptor blob, java.util.function.LongConsumer progress) {
         HttpResponse<InputStream> response = get(ref, blobUri(ref, blob.digest()), "*/*");
-        try (InputStream in = response.body()) {
+        try {
             checkBlobStatus(ref, blob, response);
-            MessageDigest sha = Digests.newSha256();
-            long limit = blob.size() > 0 ? blob.size() + 1 : Long.MAX_VALUE; // a registry must not feed us forever
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
-                copy(in, out, limit);
+        } catch (RuntimeException e) {
+            discard(response);
+            throw e;
+        }
+        return new VerifyingStream(ref, blob, response.body(), progress);
+    }
+
+    private final class VerifyingStream extends InputStream {
+        private final ImageRef ref;
+        private final Descriptor blob;
+        private final InputStream in;
+        private final java.util.function.LongConsumer progress;
+        private final MessageDigest sha = Digests.newSha256();
+        private final StallWatch watch;
+        private long count;
+        private boolean verified;
+
+        VerifyingStream(ImageRef ref, Descriptor blob, InputStream in, java.util.function.LongConsumer progress) {
+            this.ref = ref;
+            this.blob = blob;
+            this.in = in;
+            this.progress = progress;
+            this.watch = new StallWatch(in, retry.stall());
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw new BlobStreamBroken(watch.stalled() ? watch.describe() : describe(e), e);
+            }
+            if (n < 0) {
+                finish();
+                return -1;
+            }
+            watch.touch();
+            sha.update(b, off, n);
+            count += n;
+            if (blob.size() > 0 && count > blob.size()) {
+                throw new ImageException("blob " + blob.digest() + " of image " + ref.display() + " is larger than the "
+                        + blob.size() + " bytes its manifest says; nothing was cached");
+            }
+            progress.accept(count);
+            return n;
+        }
+
+        private void finish() throws IOException {
+            if (verified) {
+                return;
+            }
+            if (blob.size() > 0 && count < blob.size()) {
+                throw new BlobStreamBroken("the connection ended after " + count + " of " + blob.size() + " bytes", null);
             }
             String actual = Digests.of(sha);
             if (!actual.equals(blob.digest())) {
-                Files.deleteIfExists(target);
                 throw mismatch(ref, blob, actual);
             }
-        } catch (IOException e) {
-            deleteQuietly(target);
-            throw new ImageException("download of " + blob.digest() + " of image " + ref.display() + " from "
-                    + ref.registry() + " failed: " + describe(e), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(target);
-            throw e;
+            verified = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            watch.close();
+            in.close();
         }
     }
 
     private byte[] fetchSmallBlob(ImageRef ref, Descriptor blob, int max) {
+        Retry.Attempts attempts = retry.start();
+        while (true) {
+            try {
+                return fetchSmallBlobOnce(ref, blob, max);
+            } catch (ImageException e) {
+                // a body cut short; "cannot reach" was retried already by send()
+                if (!(e.getCause() instanceof IOException) || e.getMessage().startsWith("cannot reach") || !attempts.again(null)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private byte[] fetchSmallBlobOnce(ImageRef ref, Descriptor blob, int max) {
         HttpResponse<InputStream> response = get(ref, blobUri(ref, blob.digest()), "*/*");
         try (InputStream in = response.body()) {
             checkBlobStatus(ref, blob, response);
@@ -190,16 +366,6 @@ public final class RegistryClient {
                 + " but the download has " + actual + "; nothing was cached");
     }
 
-    private static void copy(InputStream in, OutputStream out, long limit) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0) {
-            out.write(buf, 0, n);
-            total += n;
-        }
-    }
-
     // ---- manifests
 
     private record Manifest(String mediaType, String digest, JsonNode json) {
@@ -208,7 +374,21 @@ public final class RegistryClient {
         }
     }
 
+    /** Reading the body is retried like the request: a connection can break after the headers. */
     private Manifest fetchManifest(ImageRef ref, String reference) {
+        Retry.Attempts attempts = retry.start();
+        while (true) {
+            try {
+                return fetchManifestOnce(ref, reference);
+            } catch (ImageException e) {
+                if (!(e.getCause() instanceof IOException) || e.getMessage().startsWith("cannot reach") || !attempts.again(null)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Manifest fetchManifestOnce(ImageRef ref, String reference) {
         URI uri = base(ref).resolve("/v2/" + ref.repository() + "/manifests/" + reference);
         HttpResponse<InputStream> response = get(ref, uri, ACCEPT);
         byte[] bytes;
@@ -287,27 +467,47 @@ public final class RegistryClient {
 
     // ---- HTTP with tokens and redirects
 
-    /** GET with the cached token; on a bearer challenge fetch a token once and retry. */
+    /**
+     * GET with the cached authorization; on a challenge, authenticate once and retry: a bearer
+     * token (fetched with the registry's credential if there is one), or Basic with the credential.
+     */
     private HttpResponse<InputStream> get(ImageRef ref, URI uri, String accept) {
         String key = ref.registry() + "/" + ref.repository();
-        boolean fetchedToken = false;
+        boolean authenticated = false;
         while (true) {
-            HttpResponse<InputStream> response = follow(ref, uri, accept, tokens.get(key));
+            HttpResponse<InputStream> response = follow(ref, uri, accept, authorizations.get(key));
             if (response.statusCode() != 401) {
                 return response;
             }
             String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
             discard(response);
-            if (fetchedToken || !challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                throw new ImageException("access denied to image " + ref.display() + " on " + ref.registry()
-                        + ": the repository does not exist or needs credentials (scar pulls anonymously)");
+            Optional<RegistryCredential> credential = credentials.find(ref.registry());
+            if (authenticated) {
+                throw denied(ref, credential);
             }
-            tokens.put(key, fetchToken(ref, challenge));
-            fetchedToken = true;
+            if (challenge.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                authorizations.put(key, "Bearer " + fetchToken(ref, challenge, credential));
+            } else if (challenge.regionMatches(true, 0, "Basic", 0, 5) && credential.isPresent()) {
+                authorizations.put(key, credential.get().basic());
+            } else {
+                throw denied(ref, credential);
+            }
+            authenticated = true;
         }
     }
 
-    private String fetchToken(ImageRef ref, String challenge) {
+    private static ImageException denied(ImageRef ref, Optional<RegistryCredential> credential) {
+        if (credential.isPresent()) {
+            return new ImageException("access denied to image " + ref.display() + " on " + ref.registry() + " for user '"
+                    + Messages.quote(credential.get().username()) + "' (credentials from " + credential.get().source()
+                    + "): the password is wrong, or the repository does not exist or is not theirs");
+        }
+        return new ImageException("access denied to image " + ref.display() + " on " + ref.registry()
+                + ": the repository does not exist or needs credentials; log in with docker login " + ref.registry()
+                + ", or add a [registry \"" + ref.registry() + "\"] section with username and password to scar.cfg");
+    }
+
+    private String fetchToken(ImageRef ref, String challenge, Optional<RegistryCredential> credential) {
         Map<String, String> params = new LinkedHashMap<>();
         Matcher m = CHALLENGE_PARAM.matcher(challenge.substring(7));
         while (m.find()) {
@@ -332,8 +532,13 @@ public final class RegistryClient {
         String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
         query.append(query.length() > 0 ? "&" : "").append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
-        HttpResponse<InputStream> response = follow(ref, tokenUri, "application/json", null);
+        // the credential goes only to the realm the registry named, and is dropped on a redirect to another host
+        HttpResponse<InputStream> response = follow(ref, tokenUri, "application/json", credential.map(RegistryCredential::basic).orElse(null));
         try (InputStream in = response.body()) {
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                discard(response);
+                throw denied(ref, credential);
+            }
             if (response.statusCode() != 200) {
                 throw new ImageException("access denied to image " + ref.display() + ": the token service "
                         + realmUri.getHost() + " answered HTTP " + response.statusCode());
@@ -350,9 +555,9 @@ public final class RegistryClient {
     }
 
     /** Sends a GET, following up to {@link #MAX_REDIRECTS} redirects; the token never leaves its host. */
-    private HttpResponse<InputStream> follow(ImageRef ref, URI uri, String accept, String token) {
+    private HttpResponse<InputStream> follow(ImageRef ref, URI uri, String accept, String authorizationHeader) {
         URI current = uri;
-        String authorization = token == null ? null : "Bearer " + token;
+        String authorization = authorizationHeader;
         for (int hop = 0; ; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current).GET().timeout(requestTimeout).header("Accept", accept);
             if (authorization != null) {
@@ -390,16 +595,54 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * Sends one request; a reset or dropped connection, a timeout, HTTP 5xx or 429 is retried with
+     * back-off (honouring Retry-After) until the retry budget is spent. A refused connection, an
+     * unknown host or a TLS failure is not transient and fails at once.
+     */
     private HttpResponse<InputStream> send(ImageRef ref, URI uri, HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        Retry.Attempts attempts = retry.start();
+        while (true) {
+            try {
+                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                if (status < 500 && status != 429) {
+                    return response;
+                }
+                byte[] body = readQuietly(response);
+                if (attempts.again(retryAfter(response))) {
+                    continue;
+                }
+                throw httpError(ref, status, body, attempts.summary());
+            } catch (IOException e) {
+                String reason = describe(e);
+                boolean permanent = reason.equals("connection refused") || reason.equals("unknown host")
+                        || reason.equals("no route to host") || reason.startsWith("TLS failed");
+                if (!permanent && attempts.again(null)) {
+                    continue;
+                }
+                String host = uri.getHost().equals(ref.registryHost()) ? ref.registry()
+                        : uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+                throw new ImageException("cannot reach registry " + host + attempts.summary() + ": " + reason
+                        + "; check the address and your network", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ImageException("pulling image " + ref.display() + " was interrupted", e);
+            }
+        }
+    }
+
+    /** Retry-After in seconds (the HTTP-date form is rare from registries and is ignored). */
+    private static Duration retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").map(String::strip).filter(v -> v.matches("[0-9]{1,6}"))
+                .map(v -> Duration.ofSeconds(Long.parseLong(v))).orElse(null);
+    }
+
+    private static byte[] readQuietly(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            return in.readNBytes(64 * 1024);
         } catch (IOException e) {
-            String host = uri.getHost().equals(ref.registryHost()) ? ref.registry()
-                    : uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
-            throw new ImageException("cannot reach registry " + host + ": " + describe(e) + "; check the address and your network", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageException("pulling image " + ref.display() + " was interrupted", e);
+            return new byte[0];
         }
     }
 
@@ -441,9 +684,13 @@ public final class RegistryClient {
     }
 
     private ImageException httpError(ImageRef ref, HttpResponse<InputStream> response) {
+        return httpError(ref, response.statusCode(), readQuietly(response), "");
+    }
+
+    private static ImageException httpError(ImageRef ref, int status, byte[] body, String attempts) {
         String detail = "";
-        try (InputStream in = response.body()) {
-            JsonNode json = JSON.readTree(in.readNBytes(64 * 1024));
+        try {
+            JsonNode json = JSON.readTree(body);
             JsonNode first = json == null ? null : json.path("errors").path(0);
             if (first != null && first.has("message")) {
                 detail = ": " + Messages.quote(first.path("message").asText());
@@ -451,8 +698,8 @@ public final class RegistryClient {
         } catch (IOException | RuntimeException e) {
             // no JSON error body: the status alone has to do
         }
-        return new ImageException("registry " + ref.registry() + " answered HTTP " + response.statusCode() + " for image "
-                + ref.display() + detail);
+        return new ImageException("registry " + ref.registry() + " answered HTTP " + status + " for image "
+                + ref.display() + attempts + detail);
     }
 
     private static void discard(HttpResponse<InputStream> response) {

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import scar.exec.ContainerExecutor;
 import scar.exec.ContainerSpec;
 import scar.exec.ExecResult;
+import scar.exec.RunRootfs;
 import scar.image.Image;
 import scar.image.ImageConfig;
 import scar.image.ImageException;
@@ -90,9 +91,17 @@ public final class Supervisor {
                                  InvocationRecord record, Consumer<String> lines) {
         String rid = req.requestId();
         Image image = image(fn, record);
+        ImageUser user = ImageUser.resolve(image.rootfs(), image.config().user(), image.source());
         String tmp = "/tmp/" + rid;
-        try (WorkDir work = WorkDir.create(workRoot, rid)) {
+        try (WorkDir work = WorkDir.create(workRoot, rid);
+             RunRootfs root = RunRootfs.acquire(image.rootfs(), images.runsDir(image), rid)) {
             Map<String, String> env = environment(image.config(), fn, req, tmp);
+            if (user.home().isPresent() && !imageSets(image.config(), "HOME")) {
+                // Docker takes HOME from passwd unless the image or the user set it
+                if (!fn.environment().containsKey("HOME") && !req.environment().containsKey("HOME")) {
+                    env.put("HOME", user.home().get());
+                }
+            }
             if (req.inputFile() != null) {
                 env.putAll(stageInput(work, req.inputFile(), tmp));
                 record.runtime("staged input " + req.inputFile().getFileName() + " at " + env.get("INPUT_FILE_PATH"));
@@ -103,12 +112,24 @@ public final class Supervisor {
             }
             List<String> argv = command(image, fn, req, work, tmp);
             String workingDir = image.config().workingDir().isEmpty() ? "/" : image.config().workingDir();
-            ContainerSpec spec = new ContainerSpec(image.rootfs(), argv, env, workingDir,
-                    Map.of(work.path(), tmp), timeout(fn));
+            // not /tmp/<rid>: a mount point that differs per run would stop the tree being reused
+            root.addMountPoints(List.of("/dev", "/proc", "/sys", workingDir), List.of("/etc/hosts", "/etc/resolv.conf"));
+            root.addRunMountPoint(tmp);
+            root.seal();
+            ContainerSpec spec = new ContainerSpec(root.path(), argv, env, workingDir,
+                    Map.of(work.path(), tmp), timeout(fn), user.ids());
             ExecResult result = executor.run(spec, record.tee(lines));
             if (result.timedOut()) {
                 record.runtime("task timed out after " + spec.timeout().toSeconds() + " s (timeout " + fn.timeoutSeconds()
                         + " s minus threshold " + fn.timeoutThresholdSeconds() + " s); the container was killed");
+            }
+            List<String> damaged = root.modifiedImageFiles();
+            if (!damaged.isEmpty()) {
+                // the next run must start from the image as pulled, not from what this run left
+                images.discard(image);
+                record.tee(lines).accept("scar: the container changed " + damaged.size() + " file(s) of image " + image.source()
+                        + " in place (" + damaged.get(0) + (damaged.size() > 1 ? ", ..." : "")
+                        + "); the cached copy was discarded and will be fetched again");
             }
             InvocationResult invocation = new InvocationResult(rid, result.exitCode(), result.output(), result.timedOut(),
                     result.truncated(), result.duration().toMillis());
@@ -187,6 +208,10 @@ public final class Supervisor {
     private static List<String> entrypoint(ImageConfig config) {
         List<String> ep = config.entrypoint();
         return ep.size() == 1 && ep.get(0).isEmpty() ? List.of() : ep;
+    }
+
+    private static boolean imageSets(ImageConfig config, String name) {
+        return config.env().stream().anyMatch(e -> e.startsWith(name + "="));
     }
 
     /** Later wins: defaults, image ENV, function, request, then the names scripts rely on. */

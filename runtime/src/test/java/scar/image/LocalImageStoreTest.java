@@ -55,6 +55,32 @@ class LocalImageStoreTest {
         }
     }
 
+    @Test
+    void leftoversOfDeadBuildsAndRunsAreRemovedOnTheNextBuildButNotFreshOnesOrLockedBuilds() throws Exception {
+        Path cache = dir.resolve("cache");
+        String lockedHex = "b".repeat(64);
+        Path deadBuild = Files.createDirectories(cache.resolve("tmp/" + "a".repeat(64) + "-111/rootfs/etc"));
+        Path lockedBuild = Files.createDirectories(cache.resolve("tmp/" + lockedHex + "-222/rootfs"));
+        Path deadLoad = Files.createDirectories(cache.resolve("tmp/load-333"));
+        Path deadRun = Files.createDirectories(cache.resolve("runs/req-old/bin"));
+        Path freshRun = Files.createDirectories(cache.resolve("runs/req-now"));
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(7)));
+        for (Path p : List.of(deadBuild.getParent().getParent(), lockedBuild.getParent(), deadLoad, deadRun.getParent())) {
+            Files.setLastModifiedTime(p, longAgo);
+        }
+        Path lockFile = Files.createDirectories(cache.resolve("locks")).resolve(lockedHex + ".lock");
+        try (var channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var held = channel.lock()) {
+            store().pull(ImageRef.parse(cowsay));
+        }
+        assertThat(deadBuild.getParent().getParent()).doesNotExist();
+        assertThat(deadLoad).doesNotExist();
+        assertThat(deadRun.getParent()).doesNotExist();
+        assertThat(lockedBuild.getParent()).exists();
+        assertThat(freshRun).exists();
+    }
+
     private LocalImageStore store() {
         return new LocalImageStore(dir.resolve("cache"), new RegistryClient(), LIMIT);
     }
@@ -270,6 +296,28 @@ class LocalImageStoreTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void twoProcessesPullingTheSameNewImageUnpackItOnceAndBothUseIt() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path cache = dir.resolve("cache");
+        List<Process> processes = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    PullInAnotherProcess.class.getName(), cowsay, cache.toString()).redirectErrorStream(true).start());
+        }
+        List<String> outputs = new java.util.ArrayList<>();
+        for (Process p : processes) {
+            outputs.add(new String(p.getInputStream().readAllBytes()).strip());
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(outputs.get(outputs.size() - 1)).isZero();
+        }
+        assertThat(outputs).filteredOn(o -> o.startsWith("built ")).hasSize(1);
+        assertThat(outputs).filteredOn(o -> o.startsWith("reused ")).hasSize(1);
+        assertThat(outputs.stream().map(o -> o.substring(o.indexOf(' ') + 1)).distinct()).hasSize(1);
+        assertThat(cacheEntries("images")).hasSize(1);
+        assertThat(cacheEntries("tmp")).isEmpty();
     }
 
     @Test

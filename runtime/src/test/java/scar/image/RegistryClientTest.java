@@ -78,6 +78,29 @@ class RegistryClientTest {
     }
 
     @Test
+    void fetchesTheBearerTokenWithTheRegistrysCredentialsAndSendsThemNowhereElse() {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("carol:tok3n".getBytes(StandardCharsets.UTF_8));
+        registry.route("/token", x -> basic.equals(x.getRequestHeaders().getFirst("Authorization"))
+                ? Response.ok("application/json", ("{\"access_token\":\"" + TOKEN + "\"}").getBytes(StandardCharsets.UTF_8))
+                : Response.status(401, Map.of()));
+        Map<String, FakeRegistry.Handler> plain = Map.of(
+                "/v2/team/app/manifests/1", x -> Response.ok(RegistryClient.OCI_MANIFEST, manifest),
+                "/v2/team/app/blobs/" + configDigest, x -> Response.ok("application/octet-stream", config));
+        plain.forEach((path, handler) -> registry.route(path, x -> ("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"))
+                ? handler.handle(x)
+                : Response.status(401, Map.of("WWW-Authenticate", "Bearer realm=\"http://" + registry.address()
+                + "/token\",service=\"fake\""))));
+        RegistryCredentials login = r -> r.equals(registry.address())
+                ? java.util.Optional.of(new RegistryCredential("carol", "tok3n", "test")) : java.util.Optional.empty();
+        RegistryClient client = new RegistryClient(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10), "amd64", login);
+
+        assertThat(client.resolve(ref("1")).id()).isEqualTo(configDigest);
+        assertThat(registry.requests).filteredOn(r -> basic.equals(r.authorization()))
+                .extracting(FakeRegistry.Request::path).containsOnly("/token");
+    }
+
+    @Test
     void resolvesAManifestAndItsConfig() {
         serveImage();
         RemoteImage image = client("amd64").resolve(ref("1"));
@@ -201,8 +224,12 @@ class RegistryClientTest {
     void serverErrorsNameTheStatusAndTheRegistrysMessage() {
         registry.route("/v2/team/app/manifests/1", new Response(500, Map.of("Content-Type", "application/json"),
                 "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"disk on fire\"}]}".getBytes(StandardCharsets.UTF_8)));
-        assertThatThrownBy(() -> client("amd64").resolve(ref("1")))
-                .hasMessage("registry " + registry.address() + " answered HTTP 500 for image " + ref("1").display() + ": disk on fire");
+        RegistryClient client = new RegistryClient(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(10), "amd64", RegistryCredentials.none(),
+                new Retry(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5)));
+        assertThatThrownBy(() -> client.resolve(ref("1")))
+                .hasMessageMatching("registry " + java.util.regex.Pattern.quote(registry.address()) + " answered HTTP 500 for image "
+                        + java.util.regex.Pattern.quote(ref("1").display()) + " after [23] attempts in [0-9.]+ s: disk on fire");
     }
 
     @Test

@@ -171,6 +171,37 @@ class SupervisorTest {
         assertThat(rootfs.resolve("bin/busybox")).exists();
     }
 
+    private static ImageConfig asUser(String user) {
+        return new ImageConfig(List.of(), List.of(), List.of(), "", user);
+    }
+
+    @Test
+    void runsAsTheImagesUserByNameWithItsPrimaryGroupAndHomeFromTheImagesPasswd() {
+        InvocationResult result = invoke(asUser("nobody"), null, "id -u; id -g; echo \"$HOME\"", List.of());
+        assertThat(result.output()).isEqualTo("65534\n65534\n/\n");
+    }
+
+    @Test
+    void runsAsANumericUserAndGroupEvenWhenThePasswdDoesNotListThem() {
+        assertThat(invoke(asUser("1000:100"), null, "id -u; id -g", List.of()).output()).isEqualTo("1000\n100\n");
+        assertThat(invoke(asUser("1001"), null, "id -u; id -g", List.of()).output()).isEqualTo("1001\n0\n");
+        assertThat(invoke(asUser("nobody:root"), null, "id -u; id -g", List.of()).output()).isEqualTo("65534\n0\n");
+    }
+
+    @Test
+    void runsAsRootWhenTheImageNamesNoUser() {
+        assertThat(invoke(asUser(""), null, "id -u; echo $HOME", List.of()).output()).isEqualTo("0\n/root\n");
+    }
+
+    @Test
+    void aUserTheImageDoesNotKnowIsAClearError() {
+        assertThatThrownBy(() -> invoke(asUser("ghost"), null, "id", List.of()))
+                .isInstanceOf(ImageException.class)
+                .hasMessage("image test/busybox:latest runs as user 'ghost', who is not in the image's /etc/passwd; "
+                        + "the image is broken: fix its USER");
+        assertThat(workRoot.resolve("req-1")).doesNotExist();
+    }
+
     @Test
     void runsInTheImagesWorkingDirectory() {
         ImageConfig config = new ImageConfig(List.of(), List.of("/bin/pwd"), List.of(), "/tmp", "");

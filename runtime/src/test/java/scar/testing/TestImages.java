@@ -117,8 +117,13 @@ public final class TestImages {
         Path layout = buildOci(nt[1], spec);
         String ref = registry.address() + "/" + nt[0] + ":" + nt[1];
         Path skopeo = Tools.require("skopeo", "skopeo");
-        Tools.run(workDir, List.of(skopeo.toString(), "copy", "--quiet", "--dest-tls-verify=false",
-                "oci:" + layout + ":" + nt[1], "docker://" + ref));
+        List<String> copy = new java.util.ArrayList<>(List.of(skopeo.toString(), "copy", "--quiet", "--dest-tls-verify=false"));
+        if (registry.login() != null) {
+            copy.add("--dest-creds=" + registry.login());
+        }
+        copy.add("oci:" + layout + ":" + nt[1]);
+        copy.add("docker://" + ref);
+        Tools.run(workDir, copy);
         return ref;
     }
 

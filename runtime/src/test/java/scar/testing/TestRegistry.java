@@ -17,18 +17,53 @@ import java.util.concurrent.TimeUnit;
 public final class TestRegistry implements AutoCloseable {
     private final Path dir;
     private final int port;
+    /** user:password that the registry requires (HTTP Basic, htpasswd), or null for an open registry. */
+    private final String login;
     private Process process;
 
     /** Starts a registry with its config, log and storage under {@code dir}; returns once /v2/ answers. */
     public static TestRegistry start(Path dir) {
-        TestRegistry registry = new TestRegistry(dir, freePort());
+        TestRegistry registry = new TestRegistry(dir, freePort(), null);
         registry.startProcess();
         return registry;
     }
 
-    private TestRegistry(Path dir, int port) {
+    /**
+     * Starts a private registry: every request needs {@code user}/{@code password} (HTTP Basic,
+     * checked against a bcrypt htpasswd file made with apache2-utils' {@code htpasswd}).
+     */
+    public static TestRegistry startPrivate(Path dir, String user, String password) {
+        TestRegistry registry = new TestRegistry(dir, freePort(), user + ":" + password);
+        registry.startProcess();
+        return registry;
+    }
+
+    private TestRegistry(Path dir, int port, String login) {
         this.dir = dir;
         this.port = port;
+        this.login = login;
+    }
+
+    /** {@code user:password} for a private registry (for {@code skopeo --dest-creds}), or null. */
+    public String login() {
+        return login;
+    }
+
+    private String authSection() throws IOException {
+        if (login == null) {
+            return "";
+        }
+        int colon = login.indexOf(':');
+        Path htpasswd = Tools.require("htpasswd", "apache2-utils");
+        String entry = Tools.run(dir, List.of(htpasswd.toString(), "-nbB", login.substring(0, colon), login.substring(colon + 1))).strip();
+        Path file = dir.resolve("htpasswd");
+        Files.writeString(file, entry + "\n");
+        return """
+                auth:
+                  htpasswd:
+                    realm: test-registry
+                    path: %s
+                """.formatted(file);
     }
 
     private void startProcess() {
@@ -49,7 +84,7 @@ public final class TestRegistry implements AutoCloseable {
                         enabled: true
                     http:
                       addr: 127.0.0.1:%d
-                    """.formatted(storage(), port));
+                    """.formatted(storage(), port) + authSection());
             process = new ProcessBuilder(List.of(binary.toString(), "serve", config.toString()))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         } catch (IOException e) {
@@ -76,7 +111,7 @@ public final class TestRegistry implements AutoCloseable {
             c.setReadTimeout(1000);
             int code = c.getResponseCode();
             c.disconnect();
-            return code == 200;
+            return code == 200 || (login != null && code == 401);
         } catch (IOException e) {
             return false;
         }

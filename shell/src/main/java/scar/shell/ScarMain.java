@@ -53,7 +53,7 @@ public final class ScarMain {
         }
         Session session;
         try {
-            session = new SessionFactory(environment).open(console);
+            session = new SessionFactory(environment).open(console, args.contains("--json"));
         } catch (ConfigException e) {
             console.error(e.getMessage());
             return ExitCodes.FAILURE;

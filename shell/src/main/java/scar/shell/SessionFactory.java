@@ -7,7 +7,13 @@ import scar.config.ConfigLoader;
 import scar.config.ScarConfig;
 import scar.exec.ProotExecutor;
 import scar.image.LocalImageStore;
+import scar.image.DockerConfigCredentials;
 import scar.image.RegistryClient;
+import scar.image.RegistryCredentials;
+import scar.config.RegistryLogins;
+import scar.config.RuntimeSettings;
+import scar.exec.BwrapExecutor;
+import scar.exec.ContainerExecutor;
 import scar.invoke.Supervisor;
 import scar.logs.LocalLogStore;
 import scar.target.LocalFunctionRepository;
@@ -32,8 +38,6 @@ import scar.storage.LocalObjectStorage;
 
 /** Wires a session from the environment and scar.cfg: the one place that knows the concrete classes. */
 public final class SessionFactory {
-    /** Fits Lambda's default 512 MB /tmp, so an image that runs locally also fits there. */
-    static final long MAX_IMAGE_BYTES = 512L * 1024 * 1024;
 
     private final Map<String, String> environment;
 
@@ -42,6 +46,11 @@ public final class SessionFactory {
     }
 
     public Session open(Console console) {
+        return open(console, false);
+    }
+
+    /** @param quiet no progress bars: the command's output is for a program (one-shot {@code --json}) */
+    public Session open(Console console, boolean quiet) {
         ConfigFolder folder = ConfigFolder.fromEnvironment(environment);
         ScarConfig config = new ConfigLoader(folder).load();
         List<Setting> settings = Settings.effective(folder, config, environment);
@@ -56,19 +65,16 @@ public final class SessionFactory {
         // One set of AWS clients per session, made on first use: a session that never calls AWS
         // pays nothing for them, and switching profile or region back reuses them.
         AwsClients clients = new AwsClients(environment);
-        SessionContext context = new SessionContext(key -> target(key, folder, config, aws, clients), startup,
+        var progress = new PullProgress(console, quiet);
+        SessionContext context = new SessionContext(key -> target(key, folder, config, aws, clients, progress), startup,
                 folder.completion(), settings);
         context.target(); // fail now, with the config's error, rather than on the first command
         return new Session(config, context, console);
     }
 
-    private static String valueOf(List<Setting> settings, String name) {
-        return settings.stream().filter(setting -> setting.name().equals(name)).map(Setting::value).findFirst().orElse(null);
-    }
-
     /** Builds the target of a key; the session calls it lazily, once per key. */
-    private static Target target(TargetKey key, ConfigFolder folder, ScarConfig config, AwsSettings aws,
-                                 AwsClients clients) {
+    private Target target(TargetKey key, ConfigFolder folder, ScarConfig config, AwsSettings aws,
+                          AwsClients clients, LocalImageStore.Listener progress) {
         if (key.target().equals("aws")) {
             // "default" is what the session shows for no profile: the SDK's own chain then.
             String profile = key.profile() == null || key.profile().equals("default") ? null : key.profile();
@@ -79,14 +85,36 @@ public final class SessionFactory {
             throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "
                     + "use 'target local' or 'target aws'");
         }
+        RuntimeSettings runtime = RuntimeSettings.read(folder.configFile());
+        // Read now, so a mistake in a [registry] section is reported when the session opens.
+        RegistryCredentials credentials = credentials(folder);
         // Built on first use: a listing need not set up the registry client's TLS.
-        var images = new scar.target.LazyImageStore(
-                () -> new LocalImageStore(folder.imageCache(), new RegistryClient(), MAX_IMAGE_BYTES));
+        var images = new scar.target.LazyImageStore(() -> new LocalImageStore(folder.imageCache(),
+                new RegistryClient(credentials), runtime.imageMaxBytes(), progress));
         var logs = new LocalLogStore(folder.localLogs(), Clock.systemUTC(), config.logRetentionDays());
         logs.prune();
-        var supervisor = new Supervisor(images, new ProotExecutor(), folder.localWork(), logs);
+        var supervisor = new Supervisor(images, executor(runtime, folder), folder.localWork(), logs);
         Path local = folder.root().resolve("local");
         return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor,
                 new LocalObjectStorage(local.resolve("buckets")), local.resolve("bindings"), local.resolve("ledgers"), logs);
+    }
+
+    private static ContainerExecutor executor(RuntimeSettings settings, ConfigFolder folder) {
+        if (settings.executor().equals("bwrap")) {
+            try {
+                return new BwrapExecutor();
+            } catch (IllegalStateException e) {
+                throw new ConfigException(e.getMessage() + " in " + folder.configFile());
+            }
+        }
+        return new ProotExecutor();
+    }
+
+    /** scar.cfg's [registry "HOST"] sections, then docker login's; docker's file is read only when a registry asks. */
+    private RegistryCredentials credentials(ConfigFolder folder) {
+        Path home = Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")));
+        Path dockerConfig = DockerConfigCredentials.file(environment, home);
+        RegistryCredentials docker = registry -> DockerConfigCredentials.load(dockerConfig).find(registry);
+        return RegistryLogins.read(folder.configFile()).orElse(docker);
     }
 }

@@ -1,0 +1,400 @@
+package scar.exec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The root filesystem one run sees: its own tree of directories and symlinks, with the image's
+ * regular files hardlinked in. A container that deletes, renames, replaces or creates files
+ * changes only this tree, never the cached image that every run shares.
+ *
+ * <p>Why this design: proot cannot bind read-only and has no copy-on-write; a full copy of a
+ * Debian image costs seconds; overlayfs needs root or user namespaces, which Lambda lacks. A
+ * hardlink tree costs one {@code link()} per file and one {@code unlink()} afterwards, and
+ * shares no data. What it cannot stop is a write <em>into</em> an existing file (same inode as
+ * the image's) or a {@code chmod} of it. Those are detected when the run's tree is removed
+ * (size, mtime or mode differ from what was linked) and reported by {@link #modifiedImageFiles()},
+ * so the caller can discard the damaged image and rebuild it before the next run. proot is no
+ * security boundary (a container can reach every file of the user running it), so this guards
+ * against accidents — tools that edit config files, package managers — not against malice.
+ */
+public final class RunRootfs implements AutoCloseable {
+    private record Linked(Path source, long size, FileTime mtime, Set<PosixFilePermission> mode) {
+    }
+
+    private final Path dir;
+    private record DirState(FileTime mtime, Set<PosixFilePermission> mode) {
+    }
+
+    private static final int MAX_SPARES = 2;
+
+    private final Path image;
+    /** Image files linked into this tree, as they were, to spot in-place changes. */
+    private final List<Linked> linked;
+    /** The tree's directories (relative), as sealed before the run: any entry added, removed or renamed changes one. */
+    private final List<String> dirs = new ArrayList<>();
+    private final java.util.Map<String, DirState> sealed = new java.util.HashMap<>();
+    /** The bind target that differs per run (relative), made before the run and removed after. */
+    private String runMountPoint;
+    private boolean closed;
+
+    private RunRootfs(Path image, Path dir, List<Linked> linked) {
+        this.image = image;
+        this.dir = dir;
+        this.linked = linked;
+    }
+
+    /**
+     * Builds the tree {@code scratch/name} from {@code image}. {@code scratch} should be on the
+     * same filesystem as the image (hardlinks cannot cross filesystems; files are then copied).
+     */
+    public static RunRootfs create(Path image, Path scratch, String name) {
+        Path dir;
+        try {
+            Files.createDirectories(scratch);
+            dir = Files.createDirectory(scratch.resolve(name));
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("a run named " + name + " is already in progress: use a new request id");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run's root filesystem under " + scratch + ": " + e.getMessage(), e);
+        }
+        List<Linked> linked = new ArrayList<>();
+        RunRootfs run = new RunRootfs(image, dir, linked);
+        try {
+            Files.walkFileTree(image, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path src, BasicFileAttributes attrs) throws IOException {
+                    Path target = dir.resolve(image.relativize(src).toString());
+                    if (!target.equals(dir)) {
+                        Files.createDirectory(target);
+                    }
+                    run.dirs.add(image.relativize(src).toString());
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path src, IOException e) throws IOException {
+                    if (e != null) {
+                        throw e;
+                    }
+                    // after the children: a read-only directory must not stop its own filling
+                    Path target = dir.resolve(image.relativize(src).toString());
+                    Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(src, LinkOption.NOFOLLOW_LINKS));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path src, BasicFileAttributes attrs) throws IOException {
+                    String rel = image.relativize(src).toString();
+                    Path target = dir.resolve(rel);
+                    if (attrs.isSymbolicLink()) {
+                        Files.createSymbolicLink(target, Files.readSymbolicLink(src));
+                    } else if (attrs.isRegularFile()) {
+                        // the walk's attributes are basic ones only (no mode), so read the file's own
+                        PosixFileAttributes p = Files.readAttributes(src, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        link(src, target);
+                        linked.add(new Linked(src, p.size(), p.lastModifiedTime(), p.permissions()));
+                    }
+                    // the unpacker never stores devices, FIFOs or sockets
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            run.close();
+            throw new UncheckedIOException("cannot prepare the root filesystem of this run from " + image + ": "
+                    + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+        }
+        return run;
+    }
+
+    /**
+     * Like {@link #create}, but first takes a spare tree that an earlier run of the same image
+     * left unchanged (see {@link #close()}): one rename instead of a link per file. A spare is
+     * taken by an atomic rename, so two runs, even in two processes, never share one.
+     */
+    public static RunRootfs acquire(Path image, Path scratch, String name) {
+        String key = spareKey(image);
+        try (var spares = Files.newDirectoryStream(scratch, "spare-" + key + "-*")) {
+            for (Path spare : spares) {
+                Path dir = scratch.resolve(name);
+                try {
+                    Files.move(spare, dir, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    continue; // another run took it
+                }
+                RunRootfs run = new RunRootfs(image, dir, new ArrayList<>());
+                try {
+                    run.baseline();
+                    return run;
+                } catch (IOException | RuntimeException e) {
+                    run.delete();
+                }
+            }
+        } catch (IOException e) {
+            // no scratch directory yet, or unreadable: build a new tree
+        }
+        return create(image, scratch, name);
+    }
+
+    /** The image's files and directories as they are now: what a reused tree must still match. */
+    private void baseline() throws IOException {
+        Files.walkFileTree(image, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path src, BasicFileAttributes attrs) {
+                dirs.add(image.relativize(src).toString());
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path src, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    PosixFileAttributes p = Files.readAttributes(src, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    linked.add(new Linked(src, p.size(), p.lastModifiedTime(), p.permissions()));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Makes the mount point of this run's own directory (e.g. {@code /tmp/REQUEST_ID}); proot
+     * would otherwise make it in the tree itself. It is removed again before the tree is judged
+     * for reuse, and its parent is then compared by its listing rather than its mtime.
+     */
+    public void addRunMountPoint(String containerPath) {
+        Path target = inside(containerPath);
+        if (target == null || !noLinkAbove(target) || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.createDirectories(target);
+            runMountPoint = dir.relativize(target).toString();
+        } catch (IOException e) {
+            // proot makes it then; the tree is just not reused
+        }
+    }
+
+    /**
+     * Records the state of the tree's directories just before the run (after mount points were
+     * added), so that {@link #close()} can tell whether the run left the tree as the image is,
+     * and keep it for the next run.
+     */
+    public void seal() {
+        sealed.clear();
+        for (String rel : dirs) {
+            dirState(rel).ifPresent(state -> sealed.put(rel, state));
+        }
+    }
+
+    private java.util.Optional<DirState> dirState(String rel) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(dir.resolve(rel), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isDirectory() ? java.util.Optional.of(new DirState(a.lastModifiedTime(), a.permissions()))
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private boolean unchanged() {
+        if (sealed.isEmpty() || sealed.size() != dirs.size()) {
+            return false;
+        }
+        String mountParent = null;
+        if (runMountPoint != null) {
+            try {
+                Files.delete(dir.resolve(runMountPoint)); // fails if the run left something in it
+            } catch (IOException e) {
+                return false;
+            }
+            Path parent = Path.of(runMountPoint).getParent();
+            mountParent = parent == null ? "" : parent.toString();
+            if (!names(dir.resolve(mountParent)).equals(names(image.resolve(mountParent)))) {
+                return false;
+            }
+        }
+        for (var e : sealed.entrySet()) {
+            if (e.getKey().equals(mountParent)) {
+                java.util.Optional<DirState> now = dirState(e.getKey());
+                if (now.isEmpty() || !now.get().mode().equals(e.getValue().mode())) {
+                    return false;
+                }
+                continue;
+            }
+            if (!dirState(e.getKey()).equals(java.util.Optional.of(e.getValue()))) {
+                return false;
+            }
+        }
+        return modifiedImageFiles().isEmpty();
+    }
+
+    private static java.util.Set<String> names(Path directory) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (var entries = Files.newDirectoryStream(directory)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            names.add("\0unreadable");
+        }
+        return names;
+    }
+
+    private static String spareKey(Path image) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(image.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void link(Path src, Path target) throws IOException {
+        try {
+            Files.createLink(target, src);
+        } catch (IOException | UnsupportedOperationException e) {
+            // another filesystem, or one without hardlinks: a copy is slower but just as private
+            Files.copy(src, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /**
+     * Creates what is missing of these bind targets (absolute container paths) in this run's
+     * tree: empty directories, and empty files for {@code files}. proot otherwise builds a
+     * "glue" tree in /tmp for each missing target on every run, which costs 1–3 ms each. Paths
+     * through a symlink of the image are left alone: proot resolves those itself.
+     */
+    public void addMountPoints(java.util.Collection<String> dirs, java.util.Collection<String> files) {
+        try {
+            for (String d : dirs) {
+                Path target = inside(d);
+                if (target != null && !Files.exists(target, LinkOption.NOFOLLOW_LINKS) && noLinkAbove(target)) {
+                    Files.createDirectories(target);
+                }
+            }
+            for (String f : files) {
+                Path target = inside(f);
+                if (target != null && !Files.exists(target, LinkOption.NOFOLLOW_LINKS) && noLinkAbove(target)
+                        && Files.isDirectory(target.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createFile(target);
+                }
+            }
+        } catch (IOException e) {
+            // only an optimisation: proot copes with missing targets
+        }
+    }
+
+    private Path inside(String containerPath) {
+        Path target = dir.resolve(containerPath.replaceFirst("^/+", "")).normalize();
+        return target.startsWith(dir) && !target.equals(dir) ? target : null;
+    }
+
+    private boolean noLinkAbove(Path target) {
+        for (Path p = target.getParent(); p != null && p.startsWith(dir) && !p.equals(dir); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The directory to run the container in. */
+    public Path path() {
+        return dir;
+    }
+
+    /**
+     * Image files (container paths) changed in place since this tree was made, so the cached image
+     * no longer matches what was pulled. Checks the image itself, so a write through another link
+     * of the same file, or to a file the run then deleted, is seen too.
+     */
+    public List<String> modifiedImageFiles() {
+        List<String> modified = new ArrayList<>();
+        for (Linked file : linked) {
+            try {
+                PosixFileAttributes now = Files.readAttributes(file.source(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (now.size() != file.size() || !now.lastModifiedTime().equals(file.mtime())
+                        || !now.permissions().equals(file.mode())) {
+                    modified.add("/" + image.relativize(file.source()));
+                }
+            } catch (IOException e) {
+                modified.add("/" + image.relativize(file.source())); // gone from the image: damaged all the same
+            }
+        }
+        return modified;
+    }
+
+    /**
+     * Keeps the tree as a spare for the next run of the image if the run left it exactly as
+     * sealed (no entry added, removed, renamed or re-moded in any directory, no image file
+     * changed) and there are few spares; otherwise removes it, never following symlinks the
+     * container planted.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (unchanged() && spares() < MAX_SPARES) {
+            Path spare = dir.resolveSibling("spare-" + spareKey(image) + "-" + Long.toHexString(System.nanoTime())
+                    + Long.toHexString(Thread.currentThread().getId()));
+            try {
+                Files.move(dir, spare, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (IOException e) {
+                // fall through: remove it
+            }
+        }
+        delete();
+    }
+
+    private long spares() {
+        try (var spares = Files.newDirectoryStream(dir.getParent(), "spare-" + spareKey(image) + "-*")) {
+            long n = 0;
+            for (Path ignored : spares) {
+                n++;
+            }
+            return n;
+        } catch (IOException e) {
+            return MAX_SPARES;
+        }
+    }
+
+    private void delete() {
+        try {
+            delete(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the run's root filesystem " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void delete(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            // the container may have made a directory unreadable; the tree is ours, so undo that first
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+            List<Path> children = new ArrayList<>();
+            try (var stream = Files.newDirectoryStream(p)) {
+                stream.forEach(children::add);
+            }
+            for (Path child : children) {
+                delete(child);
+            }
+        }
+        Files.deleteIfExists(p);
+    }
+}

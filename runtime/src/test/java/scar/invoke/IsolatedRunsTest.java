@@ -1,0 +1,110 @@
+package scar.invoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scar.exec.ProotExecutor;
+import scar.image.Image;
+import scar.image.ImageRef;
+import scar.image.LocalImageStore;
+import scar.image.RegistryClient;
+import scar.testing.TestImages;
+import scar.testing.TestRegistry;
+
+/** Every run starts from the image as pulled, whatever an earlier run did to its files. */
+class IsolatedRunsTest {
+    @TempDir
+    static Path shared;
+    static TestRegistry registry;
+    static String ref;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startRegistry() throws IOException {
+        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
+        ref = new TestImages(Files.createDirectories(shared.resolve("images"))).push(registry, "isolated:1",
+                TestImages.Spec.cowsay());
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    private final List<String> lines = new ArrayList<>();
+
+    private InvocationResult run(LocalImageStore store, Image image, String rid, String script) {
+        FunctionSpec fn = new FunctionSpec("iso", ref, image.id(), 512, 60, 5, null, Map.of(), null);
+        return new Supervisor(store, new ProotExecutor(), dir.resolve("work"))
+                .invoke(fn, new InvocationRequest(rid, script, List.of(), Map.of()), lines::add);
+    }
+
+    @Test
+    void filesAContainerDeletesRenamesOrAddsAreBackInTheNextRun() throws IOException {
+        LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), 256L << 20);
+        Image image = store.pull(ImageRef.parse(ref));
+
+        InvocationResult first = run(store, image, "r1",
+                "mv /usr/games/cowsay /usr/games/moved && rm /etc/group /bin/cat && echo new > /etc/added && ls /usr/games /etc");
+        assertThat(first.output()).isEqualTo("/etc:\nadded\nhosts\npasswd\nresolv.conf\n\n/usr/games:\nmoved\n");
+
+        InvocationResult second = run(store, image, "r2", "ls /usr/games /etc; cat /etc/group | wc -l");
+        assertThat(second.output()).isEqualTo("/etc:\ngroup\nhosts\npasswd\nresolv.conf\n\n/usr/games:\ncowsay\n2\n");
+        assertThat(image.rootfs().resolve("usr/games/cowsay")).isRegularFile();
+        assertThat(store.find(image.id())).isPresent();
+        assertThat(lines).noneMatch(l -> l.startsWith("scar:"));
+        // the changed tree is gone; only the unchanged one of the second run is kept, for reuse
+        assertThat(runsLeft()).singleElement().satisfies(p -> assertThat(p.getFileName().toString()).startsWith("spare-"));
+    }
+
+    @Test
+    void aContainerThatWritesIntoAnImageFileGetsThatImageFetchedAgainForTheNextRun() throws IOException {
+        LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), 256L << 20);
+        Image image = store.pull(ImageRef.parse(ref));
+
+        run(store, image, "r1", "echo 'intruder:x:0:0::/:/bin/sh' >> /etc/passwd; chmod 600 /etc/group");
+        assertThat(lines).anyMatch(l -> l.contains("changed 2 file(s) of image " + ref) && l.contains("discarded"));
+        assertThat(store.find(image.id())).isEmpty();
+
+        // the function runs again: its image is pulled again and is as it was
+        InvocationResult second = run(store, image, "r2", "cat /etc/passwd; ls -l /etc/group");
+        assertThat(second.output()).doesNotContain("intruder").contains("root:x:0:0").contains("-rw-r--r--");
+    }
+
+    @Test
+    void aTreeARunLeftAsTheImageIsIsKeptForTheNextRunAndAChangedOneIsNot() throws IOException {
+        LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), 256L << 20);
+        Image image = store.pull(ImageRef.parse(ref));
+
+        run(store, image, "r1", "cat /etc/passwd > /dev/null; echo scratch > /tmp/r1/output/x");
+        assertThat(runsLeft()).singleElement().satisfies(p -> assertThat(p.getFileName().toString()).startsWith("spare-"));
+
+        InvocationResult second = run(store, image, "r2", "ls /usr/games; rm /usr/games/cowsay");
+        assertThat(second.output()).isEqualTo("cowsay\n");
+        assertThat(runsLeft()).isEmpty(); // the spare was taken, and the changed tree removed
+
+        assertThat(run(store, image, "r3", "ls /usr/games").output()).isEqualTo("cowsay\n");
+    }
+
+    private List<Path> runsLeft() throws IOException {
+        Path runs = dir.resolve("cache/runs");
+        if (!Files.exists(runs)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(runs)) {
+            return s.toList();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package scar.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scar.config.ConfigException;
+import scar.testing.TestImages;
+import scar.testing.TestRegistry;
+
+/** The runtime's keys in scar.cfg: image_max_mb caps the unpacked image, executor picks proot or bwrap. */
+class RuntimeSettingsTest extends CommandTestBase {
+    @TempDir
+    static Path shared;
+    static TestRegistry registry;
+    static String image;
+
+    @BeforeAll
+    static void pushImage() throws IOException {
+        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
+        image = new TestImages(Files.createDirectories(shared.resolve("images"))).push(registry, "sized:1");
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    private void setting(String line) throws IOException {
+        scar("ls"); // writes the default scar.cfg
+        String cfg = Files.readString(home.resolve("scar.cfg")).replaceAll("(?m)^image_max_mb.*\n", "")
+                .replace("[scar]\n", "[scar]\n" + line + "\n");
+        Files.writeString(home.resolve("scar.cfg"), cfg, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    @Test
+    void anImageLargerThanImageMaxMbIsRefusedNamingTheLimitAndTheSetting() throws IOException {
+        setting("image_max_mb = 1");
+        scar("init", "-n", "big", image)
+                .failsWithOneClearLine("is too big: it unpacks to more than 1 MiB, the limit; raise image_max_mb in scar.cfg to use it");
+        assertThat(home.resolve("cache/images")).satisfies(d -> assertThat(!Files.exists(d) || Files.list(d).findAny().isEmpty()).isTrue());
+
+        setting("image_max_mb = 64");
+        assertThat(scar("init", "-n", "big", image).exitCode()).isZero();
+    }
+
+    @Test
+    void aLimitThatIsNotASizeIsAClearError() throws IOException {
+        setting("image_max_mb = lots");
+        assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("image_max_mb = 'lots' is not a size in MB; use a whole number from 1 to 1048576");
+    }
+
+    @Test
+    void executorBwrapRunsFunctionsWithBubblewrap() throws IOException {
+        setting("executor = bwrap");
+        assertThat(scar("init", "-n", "cow", image).exitCode()).isZero();
+        Outcome run = scar("run", "cow", "/bin/sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // its own PID namespace: the shell is pid 2 under bwrap's init, and few processes are visible
+        assertThat(run.out()).startsWith("2\n");
+    }
+
+    @Test
+    void anUnknownExecutorIsAClearError() throws IOException {
+        setting("executor = docker");
+        assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("executor = 'docker' is not an executor; use proot or bwrap");
+    }
+}
