@@ -1,9 +1,6 @@
 package scar.commands;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import scar.batch.BatchPlan;
 import scar.batch.BatchRunner;
 import scar.batch.BatchSummary;
@@ -11,8 +8,6 @@ import scar.batch.Progress;
 import scar.batch.Selection;
 import scar.shell.SessionFactory;
 import scar.shell.StandardConsole;
-import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,21 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Ctrl-C during a batch: queuing stops, running containers are stopped, nothing is lost. */
 class BatchCancelTest extends CommandTestBase {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
-    static String image;
-
-    @BeforeAll
-    static void pushImage() {
-        registry = TestRegistry.start(shared.resolve("registry"));
-        image = new TestImages(shared.resolve("images")).push(registry, "cancel:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    static final String image = SharedImage.reference();
 
     @Test
     void interruptingABatchStopsItCleanlyAndTheNextRunFinishesTheRest() throws Exception {

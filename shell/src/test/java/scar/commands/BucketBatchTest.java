@@ -2,12 +2,7 @@ package scar.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,21 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Event-driven file processing through real containers: init -es, put, run -es, ls/get of outputs. */
 class BucketBatchTest extends CommandTestBase {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
-    static String image;
-
-    @BeforeAll
-    static void pushImage() {
-        registry = TestRegistry.start(shared.resolve("registry"));
-        image = new TestImages(shared.resolve("images")).push(registry, "files:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    static final String image = SharedImage.reference();
 
     Path bucket(String name) {
         return home.resolve("local/buckets").resolve(name);

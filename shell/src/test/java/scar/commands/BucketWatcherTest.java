@@ -1,15 +1,10 @@
 package scar.commands;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import scar.batch.BucketWatcher;
 import scar.shell.SessionFactory;
 import scar.shell.StandardConsole;
-import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -26,24 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shell's watcher: files dropped into a bound bucket's input/ by any program run once each. */
 class BucketWatcherTest extends CommandTestBase {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
-    static String image;
+    static final String image = SharedImage.reference();
 
     final List<String> reports = new CopyOnWriteArrayList<>();
     BucketWatcher watcher;
-
-    @BeforeAll
-    static void pushImage() {
-        registry = TestRegistry.start(shared.resolve("registry"));
-        image = new TestImages(shared.resolve("images")).push(registry, "watch:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
 
     @AfterEach
     void stopWatcher() {

@@ -2,10 +2,7 @@ package scar.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import scar.testing.TestImages;
 import scar.testing.TestRegistry;
 
@@ -16,21 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** SCAR's basic usage, through the shell's commands, on an image pushed to a real registry. */
 class LocalFunctionLifecycleTest extends CommandTestBase {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
-    static String image;
-
-    @BeforeAll
-    static void pushImage() {
-        registry = TestRegistry.start(shared.resolve("registry"));
-        image = new TestImages(shared.resolve("images")).push(registry, "cowsay:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    static final String image = SharedImage.reference();
 
     @Test
     void initRunAndRemoveAsInScarsWalkthrough() throws Exception {
@@ -155,7 +138,7 @@ class LocalFunctionLifecycleTest extends CommandTestBase {
 
     @Test
     void unknownTagIsOneClearLineAndLeavesNoFunction() {
-        scar("init", "-n", "ghost", registry.address() + "/cowsay:nope").failsWithOneClearLine("not found");
+        scar("init", "-n", "ghost", SharedImage.registry().address() + "/cowsay:nope").failsWithOneClearLine("not found");
         assertThat(scar("ls").out()).doesNotContain("ghost");
     }
 

@@ -2,19 +2,14 @@ package scar.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import scar.config.ConfigException;
 import scar.invoke.FunctionSpec;
 import scar.invoke.InvocationLog;
 import scar.logs.LocalLogStore;
 import scar.shell.SessionFactory;
 import scar.shell.StandardConsole;
-import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,21 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every invocation is logged; log shows it by function, stream or request, and follows it live. */
 class LogCommandTest extends CommandTestBase {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
-    static String image;
-
-    @BeforeAll
-    static void pushImage() {
-        registry = TestRegistry.start(shared.resolve("registry"));
-        image = new TestImages(shared.resolve("images")).push(registry, "logged:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    static final String image = SharedImage.reference();
 
     @BeforeEach
     void createFunction() {

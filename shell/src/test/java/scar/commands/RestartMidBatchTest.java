@@ -2,12 +2,7 @@ package scar.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,21 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A scar process killed (SIGKILL) in the middle of run -es, then started again. */
 class RestartMidBatchTest extends CommandTestBase {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
-    static String image;
-
-    @BeforeAll
-    static void pushImage() {
-        registry = TestRegistry.start(shared.resolve("registry"));
-        image = new TestImages(shared.resolve("images")).push(registry, "restart:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    static final String image = SharedImage.reference();
 
     List<JsonNode> ledger() throws Exception {
         Path file = home.resolve("local/ledgers/slowcopy.jsonl");
