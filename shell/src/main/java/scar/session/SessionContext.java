@@ -159,6 +159,26 @@ public final class SessionContext {
         return background;
     }
 
+    /**
+     * Stops the background refresh thread, letting a refresh in progress finish, so that nothing
+     * writes into the config folder once the session is over.
+     */
+    public void close() {
+        ExecutorService running;
+        synchronized (this) {
+            running = background;
+            background = null;
+        }
+        if (running != null) {
+            running.shutdown();
+            try {
+                running.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Counts nested {@code script} commands; false (and no change) when {@code max} are already running. */
     public synchronized boolean enterScript(int max) {
         if (scriptDepth >= max) {

@@ -26,6 +26,13 @@ abstract class SessionTestBase extends CommandTestBase {
     private final StringWriter err = new StringWriter();
     Session session;
     CommandRunner runner;
+    private final List<Session> opened = new java.util.ArrayList<>();
+
+    /** Background completion refreshes must not write into the temp folder while JUnit deletes it. */
+    @org.junit.jupiter.api.AfterEach
+    void closeSessions() {
+        opened.forEach(open -> open.context().close());
+    }
 
     @BeforeAll
     static void buildImage() {
@@ -38,6 +45,7 @@ abstract class SessionTestBase extends CommandTestBase {
         environment.put("SCAR_CONFIG_FOLDER", home.toString());
         var console = new StandardConsole(new PrintWriter(out, true), new PrintWriter(err, true), false);
         session = new SessionFactory(environment).open(console);
+        opened.add(session);
         runner = new CommandRunner(session);
         return session;
     }
