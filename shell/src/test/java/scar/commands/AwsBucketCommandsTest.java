@@ -235,4 +235,23 @@ class AwsBucketCommandsTest extends CommandTestBase {
         assertThat(rmTwo.exitCode()).as(rmTwo.err()).isZero();
         assertThat(lambda.listFunctions().functions()).isEmpty();
     }
+
+    @Test
+    void putIfAbsentNeverReplacesAnObjectAndDeleteSaysWhetherThereWasOne() throws Exception {
+        var storage = new scar.target.aws.S3ObjectStorage(s3,
+                new scar.target.aws.AwsSettings(null, "us-east-1", URI.create(moto.endpoint())), "us-east-1");
+        storage.createBucket("cond");
+        storage.createBucket("cond"); // already there: fine
+        Path first = Files.writeString(home.resolve("first"), "first");
+        Path second = Files.writeString(home.resolve("second"), "second");
+
+        assertThat(storage.putIfAbsent("cond", "input/a.txt", first)).isTrue();
+        assertThat(storage.putIfAbsent("cond", "input/a.txt", second)).isFalse();
+        storage.get("cond", "input/a.txt", home.resolve("back.txt"));
+        assertThat(home.resolve("back.txt")).hasContent("first");
+
+        assertThat(storage.delete("cond", "input/a.txt")).isTrue();
+        assertThat(storage.delete("cond", "input/a.txt")).isFalse();
+        assertThat(storage.head("cond", "input/a.txt")).isEmpty();
+    }
 }

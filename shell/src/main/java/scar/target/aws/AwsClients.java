@@ -80,7 +80,9 @@ public final class AwsClients implements AutoCloseable {
         public synchronized software.amazon.awssdk.services.s3.S3Client s3() {
             if (s3 == null) {
                 s3 = configure(software.amazon.awssdk.services.s3.S3Client.builder(), region(), Duration.ofSeconds(120))
-                        .forcePathStyle(settings.endpoint() != null).build();
+                        .forcePathStyle(settings.endpoint() != null)
+                        // A bucket in another region than the session's still answers (S3 redirects).
+                        .crossRegionAccessEnabled(settings.endpoint() == null).build();
             }
             return s3;
         }
