@@ -100,12 +100,20 @@ class AwsBucketCommandsTest extends CommandTestBase {
     }
 
     @Test
-    void lsSkipsFolderMarkersAndListsPastOneThousandKeys() {
+    void lsSkipsFolderMarkersAndListsPastOneThousandKeys() throws Exception {
         s3.createBucket(b -> b.bucket("many"));
         s3.putObject(b -> b.bucket("many").key("input/"), RequestBody.empty());
-        for (int i = 0; i < 1001; i++) {
-            String key = String.format("input/f-%04d.txt", i);
-            s3.putObject(b -> b.bucket("many").key(key), RequestBody.fromString("x"));
+        // Made directly and in parallel: the test is about listing them, not uploading them.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var puts = java.util.stream.IntStream.range(0, 1001).mapToObj(i -> pool.submit(() -> s3.putObject(
+                    b -> b.bucket("many").key(String.format("input/f-%04d.txt", i)), RequestBody.fromString("x"))))
+                    .toList();
+            for (var put : puts) {
+                put.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
 
         Outcome ls = scar("ls", "-b", "many");
