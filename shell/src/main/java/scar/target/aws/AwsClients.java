@@ -51,6 +51,7 @@ public final class AwsClients implements AutoCloseable {
         private volatile LambdaClient lambda;
         private volatile CloudWatchLogsClient logs;
         private volatile IamClient iam;
+        private volatile software.amazon.awssdk.services.s3.S3Client s3;
         private volatile AwsCredentialsProvider credentials;
 
         private Clients(AwsSettings settings) {
@@ -73,6 +74,22 @@ public final class AwsClients implements AutoCloseable {
                 logs = configure(CloudWatchLogsClient.builder(), region(), Duration.ofSeconds(60)).build();
             }
             return logs;
+        }
+
+        /** Path-style addressing against an endpoint_url: AWS-compatible stores rarely serve bucket subdomains. */
+        public synchronized software.amazon.awssdk.services.s3.S3Client s3() {
+            if (s3 == null) {
+                s3 = configure(software.amazon.awssdk.services.s3.S3Client.builder(), region(), Duration.ofSeconds(120))
+                        .forcePathStyle(settings.endpoint() != null)
+                        // A bucket in another region than the session's still answers (S3 redirects).
+                        .crossRegionAccessEnabled(settings.endpoint() == null).build();
+            }
+            return s3;
+        }
+
+        /** The region buckets are created in. */
+        public String regionName() {
+            return region().id();
         }
 
         /** IAM is global: it is signed for aws-global whatever the session's region. */
@@ -133,6 +150,8 @@ public final class AwsClients implements AutoCloseable {
             closeQuietly(lambda, LambdaClient::close);
             closeQuietly(logs, CloudWatchLogsClient::close);
             closeQuietly(iam, IamClient::close);
+            closeQuietly(s3, software.amazon.awssdk.services.s3.S3Client::close);
+            s3 = null;
             lambda = null;
             logs = null;
             iam = null;

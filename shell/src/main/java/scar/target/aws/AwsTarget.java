@@ -161,6 +161,7 @@ public final class AwsTarget implements Target {
     public void remove(String name) {
         boolean[] functionGone = {find(name).isEmpty()};
         if (!functionGone[0]) {
+            unbind(name);
             AwsErrors.run(settings(), "lambda:DeleteFunction", () -> {
                 try {
                     clients.lambda().deleteFunction(b -> b.functionName(name));
@@ -211,6 +212,39 @@ public final class AwsTarget implements Target {
         // Lambda answers once, at the end: the output is passed on line by line like a local run.
         result.output().lines().forEach(lines);
         return result;
+    }
+
+    /**
+     * On AWS the bucket itself invokes the function (an S3 notification), so no shell-side
+     * binding is kept: {@link #bindings()} stays empty and put never invokes from the shell.
+     */
+    @Override
+    public void bind(String function, String bucket) {
+        checkName(function);
+        notifications().bind(function, bucket);
+    }
+
+    private S3Notifications notifications() {
+        return new S3Notifications(clients.lambda(), clients.s3(), settings());
+    }
+
+    /** Takes the function's notification off its bucket (named by its tag) before it goes. */
+    private void unbind(String name) {
+        Map<String, String> tags;
+        try {
+            tags = clients.lambda().getFunction(b -> b.functionName(name)).tags();
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            return;
+        } catch (AwsServiceException e) {
+            throw new TargetException(AwsErrors.describe(settings(), "lambda:GetFunction", e));
+        }
+        S3Notifications notifications = notifications();
+        notifications.boundBucket(tags).ifPresent(bucket -> notifications.unbind(name, bucket));
+    }
+
+    @Override
+    public scar.storage.ObjectStorage storage() {
+        return new S3ObjectStorage(clients.s3(), settings(), clients.regionName());
     }
 
     private AwsSettings settings() {
