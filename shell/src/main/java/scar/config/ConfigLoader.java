@@ -44,6 +44,8 @@ public final class ConfigLoader {
             batch_concurrency = 0
             # Days that invocation logs are kept (local: local/logs/, aws: CloudWatch Logs), 1-3650
             log_retention_days = 30
+            # How often 'log -f' asks CloudWatch Logs for new lines (aws target), in ms (100-60000)
+            log_poll_ms = 1000
             # AWS profile of the aws target (~/.aws/config); empty: AWS_PROFILE or the default chain
             profile =
             # An AWS-compatible endpoint for the aws target, e.g. http://127.0.0.1:5000; empty: AWS_ENDPOINT_URL or AWS
