@@ -20,9 +20,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -38,8 +40,9 @@ import java.util.function.Supplier;
  *
  * <p>Following polls FilterLogEvents (every {@code log_poll_ms}, default 1 s), reading every page
  * of each poll. Events sharing a millisecond may straddle two polls or two pages, so each poll
- * asks again from the newest timestamp seen, inclusive, and drops the event ids already
- * delivered at that timestamp: nothing is lost, nothing shown twice. CloudWatch's live tail
+ * asks again from the newest timestamp seen, inclusive (less {@value #LATE_MS} ms, for lines that
+ * reach CloudWatch after newer ones of another stream), and drops the event ids already delivered
+ * since then: nothing is lost, nothing shown twice. CloudWatch's live tail
  * (StartLiveTail) pushes events instead, but only over the SDK's asynchronous event-stream
  * client (netty), which scar does not ship; polling works with every endpoint, moto included.
  */
@@ -48,6 +51,12 @@ public final class CloudWatchLogSource implements LogSource {
     static final int DEFAULT_PAGE_LIMIT = 10_000;
     /** Back-off on throttling: doubling from the poll interval, up to this. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
+    /**
+     * Each poll asks again for this much before the newest event shown: CloudWatch stores events
+     * by their own timestamps, and one Lambda instance's lines can arrive a little after another's
+     * newer ones. Ids of the events shown in that window are kept, so none shows twice.
+     */
+    static final long LATE_MS = 2_000;
     /** FilterLogEvents takes at most this many stream names. */
     private static final int MAX_STREAM_NAMES = 100;
 
@@ -157,9 +166,11 @@ public final class CloudWatchLogSource implements LogSource {
         }
         String function = query.function();
         // With a time or a request to look back for, history comes first; otherwise only new lines.
-        long from = query.since() != null ? query.since().toEpochMilli()
+        long floor = query.since() != null ? query.since().toEpochMilli()
                 : query.requestId() != null ? 0 : clock.millis();
-        Set<String> seenAtFrom = new HashSet<>(); // ids of delivered events whose timestamp is `from`
+        long newest = floor; // the newest timestamp delivered
+        // Delivered event ids with their timestamps, for those at or after newest - LATE_MS.
+        Map<String, Long> seen = new HashMap<>();
         Set<String> openStreams = new HashSet<>(); // -ri: streams inside the request's START..REPORT
         Streams streams = null;
         Duration backoff = pollInterval;
@@ -170,6 +181,8 @@ public final class CloudWatchLogSource implements LogSource {
                 if (streams == null) {
                     streams = streams(function, query.stream());
                 }
+                // One poll asks from one point, page after page; the next from the newest it saw.
+                long from = Math.max(floor, newest - LATE_MS);
                 String token = null;
                 do {
                     FilterLogEventsResponse page = call(request(function, streams, from, token));
@@ -178,13 +191,10 @@ public final class CloudWatchLogSource implements LogSource {
                         if (raw.timestamp() < from || !streams.keeps(raw.logStreamName())) {
                             continue;
                         }
-                        if (raw.timestamp() > from) {
-                            from = raw.timestamp();
-                            seenAtFrom.clear();
-                        }
-                        if (!seenAtFrom.add(raw.eventId())) {
+                        if (seen.putIfAbsent(raw.eventId(), raw.timestamp()) != null) {
                             continue; // delivered by an earlier poll or page
                         }
+                        newest = Math.max(newest, raw.timestamp());
                         LogEvent event = event(function, raw);
                         if (keeps(query, event, openStreams)) {
                             fresh.add(event);
@@ -196,6 +206,8 @@ public final class CloudWatchLogSource implements LogSource {
                     checkInterrupted();
                     token = nextToken(page, token);
                 } while (token != null);
+                long keepFrom = newest - LATE_MS;
+                seen.values().removeIf(timestamp -> timestamp < keepFrom);
                 backoff = pollInterval;
             } catch (ResourceNotFoundException | LogNotFoundException e) {
                 streams = null; // no log group yet (or no such stream yet): wait quietly for it
