@@ -21,7 +21,7 @@ public final class ConfigLoader {
     private static final Set<String> KNOWN_KEYS = Set.of(
             "target", "lambda_description", "lambda_memory", "lambda_time", "lambda_timeout_threshold",
             "lambda_region", "lambda_role", "batch_concurrency", "log_retention_days", "profile", "endpoint_url",
-            RuntimeSettings.IMAGE_MAX_MB, RuntimeSettings.EXECUTOR);
+            RuntimeSettings.IMAGE_MAX_MB, RuntimeSettings.EXECUTOR, LogPollSetting.KEY);
 
     static final String DEFAULT_FILE = """
             # scar configuration. Values given on the command line win over these.
@@ -44,6 +44,8 @@ public final class ConfigLoader {
             batch_concurrency = 0
             # Days that invocation logs are kept (local: local/logs/, aws: CloudWatch Logs), 1-3650
             log_retention_days = 30
+            # How often 'log -f' asks CloudWatch Logs for new lines (aws target), in ms (100-60000)
+            log_poll_ms = 1000
             # AWS profile of the aws target (~/.aws/config); empty: AWS_PROFILE or the default chain
             profile =
             # An AWS-compatible endpoint for the aws target, e.g. http://127.0.0.1:5000; empty: AWS_ENDPOINT_URL or AWS

@@ -49,19 +49,30 @@ public final class AwsTarget implements Target {
     private final AwsClients.Clients clients;
     private final String role;
     private final RuntimeLayer layer;
+    private final java.time.Duration logPoll;
 
     /**
      * @param role {@code lambda_role}: a role ARN, or a role name looked up in IAM; blank when
      *             not set (then {@code init} says how to set it)
      */
     public AwsTarget(AwsClients.Clients clients, String role) {
-        this(clients, role, new RuntimeLayer());
+        this(clients, role, new RuntimeLayer(), java.time.Duration.ofSeconds(1));
+    }
+
+    /** @param logPoll how often {@code log -f} polls CloudWatch Logs ({@code log_poll_ms}) */
+    public AwsTarget(AwsClients.Clients clients, String role, java.time.Duration logPoll) {
+        this(clients, role, new RuntimeLayer(), logPoll);
     }
 
     AwsTarget(AwsClients.Clients clients, String role, RuntimeLayer layer) {
+        this(clients, role, layer, java.time.Duration.ofSeconds(1));
+    }
+
+    AwsTarget(AwsClients.Clients clients, String role, RuntimeLayer layer, java.time.Duration logPoll) {
         this.clients = clients;
         this.role = role == null ? "" : role.strip();
         this.layer = layer;
+        this.logPoll = logPoll;
     }
 
     @Override
@@ -245,6 +256,13 @@ public final class AwsTarget implements Target {
     @Override
     public scar.storage.ObjectStorage storage() {
         return new S3ObjectStorage(clients.s3(), settings(), clients.regionName());
+    }
+
+    /** CloudWatch Logs: the group /aws/lambda/NAME of each function ({@code rm} deletes it). */
+    @Override
+    public scar.logs.LogSource logs() {
+        return new CloudWatchLogSource(clients.logs(), settings(),
+                () -> list().stream().map(FunctionSpec::name).toList(), logPoll);
     }
 
     private AwsSettings settings() {
