@@ -18,6 +18,8 @@ final class ProotOutput implements LineSplitter.Sink {
     private static final Pattern EXIT_LINE = Pattern.compile(EXIT);
     /** A container line without newline followed by proot's report, on one line. */
     private static final Pattern GLUED_EXIT = Pattern.compile("(.*?)" + EXIT);
+    /** The second half of a report whose "proot info: " prefix went out in a write of its own. */
+    private static final Pattern BARE_EXIT = Pattern.compile("pid (\\d+): (exited with status|terminated with signal) (\\d+)");
 
     private final Consumer<String> lines;
     private final CappedText collected;
@@ -31,6 +33,11 @@ final class ProotOutput implements LineSplitter.Sink {
      * ({@code seq | sed}: seq ends while sed is mid-line); the rest comes in the next piece.
      */
     private String held = "";
+    /**
+     * A "proot info: X" line whose X is not one of proot's reports: proot writes its prefix and
+     * its message separately, so a container line may land between them. Decided by the next piece.
+     */
+    private String suspect;
 
     ProotOutput(Consumer<String> lines, CappedText collected, TraceeExits exits, Runnable onMainEnded) {
         this.lines = lines;
@@ -41,6 +48,21 @@ final class ProotOutput implements LineSplitter.Sink {
 
     @Override
     public void piece(String text, boolean newline) {
+        if (suspect != null) {
+            String container = suspect;
+            suspect = null;
+            Matcher bare = BARE_EXIT.matcher(text);
+            if (bare.matches()) {
+                emit(container, true);
+                exited(bare);
+                return;
+            }
+            // it was proot's own line after all: dropped like its other info lines
+        }
+        if (text.startsWith("proot info: ") && !EXIT_LINE.matcher(text).matches() && !knownInfo(text)) {
+            suspect = text.substring("proot info: ".length());
+            return;
+        }
         if (text.startsWith("proot info: ") || text.startsWith("proot warning: ")) {
             noteProot(text);
             Matcher m = EXIT_LINE.matcher(text);
@@ -67,6 +89,13 @@ final class ProotOutput implements LineSplitter.Sink {
             return;
         }
         emit(text, newline);
+    }
+
+    /** proot's own info lines other than exit reports, as proot 5.1 words them. */
+    private static boolean knownInfo(String text) {
+        return text.startsWith("proot info: default working directory")
+                || text.startsWith("proot info: vpid ")
+                || text.startsWith("proot info: ptrace");
     }
 
     /** A line left without newline when the output ended is still the container's. */
