@@ -40,17 +40,41 @@ public final class WarmTrue {
         FunctionSpec fn = new FunctionSpec("bench", "bench", image.id(), 128, 60, 5, null, Map.of(), null);
         int[] id = {0};
 
-        double proot = mean(runs, () -> exec(List.of("proot", "-r", rootfs.toString(), "/bin/true")));
-        double viaExecutor = mean(runs, () -> executor.run(spec, line -> { }));
-        double viaSupervisor = mean(runs, () -> supervisor.invoke(fn,
-                new InvocationRequest("bench-" + id[0]++, null, List.of(), Map.of()), line -> { }));
-        double proot2 = mean(runs, () -> exec(List.of("proot", "-r", rootfs.toString(), "/bin/true")));
-        double base = (proot + proot2) / 2;
+        // Interleaved, one run of each variant per round, and medians: on a shared, loaded machine
+        // a burst of load then hits every variant alike instead of skewing one of them.
+        List<Run> variants = List.of(
+                () -> exec(List.of("proot", "-r", rootfs.toString(), "/bin/true")),
+                () -> executor.run(spec, line -> { }),
+                () -> supervisor.invoke(fn, new InvocationRequest("bench-" + id[0]++, null, List.of(), Map.of()), line -> { }));
+        long[][] took = new long[variants.size()][runs];
+        for (int round = -Math.max(3, runs / 10); round < runs; round++) {
+            for (int v = 0; v < variants.size(); v++) {
+                long start = System.nanoTime();
+                variants.get(v).run();
+                if (round >= 0) {
+                    took[v][round] = System.nanoTime() - start;
+                }
+            }
+        }
+        double base = median(took[0]);
+        double viaExecutor = median(took[1]);
+        double viaSupervisor = median(took[2]);
+        System.out.printf("median of %d interleaved runs each (mean in brackets)%n", runs);
+        System.out.printf("proot -r ROOTFS /bin/true      %7.2f ms  (%.2f)%n", base, mean(took[0]));
+        System.out.printf("ProotExecutor                  %7.2f ms  (%.2f)  x%.2f  %+.2f ms%n", viaExecutor, mean(took[1]),
+                viaExecutor / base, viaExecutor - base);
+        System.out.printf("Supervisor (whole invocation)  %7.2f ms  (%.2f)  x%.2f  %+.2f ms%n", viaSupervisor, mean(took[2]),
+                viaSupervisor / base, viaSupervisor - base);
+    }
 
-        System.out.printf("proot -r ROOTFS /bin/true      %7.2f ms  (before %.2f, after %.2f)%n", base, proot, proot2);
-        System.out.printf("ProotExecutor                  %7.2f ms  x%.2f  %+.2f ms%n", viaExecutor, viaExecutor / base, viaExecutor - base);
-        System.out.printf("Supervisor (whole invocation)  %7.2f ms  x%.2f  %+.2f ms%n", viaSupervisor, viaSupervisor / base,
-                viaSupervisor - base);
+    private static double median(long[] nanos) {
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2] / 1e6;
+    }
+
+    private static double mean(long[] nanos) {
+        return java.util.Arrays.stream(nanos).average().orElse(0) / 1e6;
     }
 
     private interface Run {
@@ -63,14 +87,4 @@ public final class WarmTrue {
         p.waitFor();
     }
 
-    private static double mean(int runs, Run run) throws Exception {
-        for (int i = 0; i < Math.max(3, runs / 10); i++) {
-            run.run();
-        }
-        long start = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
-            run.run();
-        }
-        return (System.nanoTime() - start) / 1e6 / runs;
-    }
 }

@@ -63,7 +63,10 @@ final class ProcessTree {
     void killAll(boolean keepRoot) {
         for (int round = 0; round < 100; round++) {
             Set<Long> members = members();
-            if (keepRoot) {
+            // proot dies last, once no tracee is left: while it lives, a process a dying tracee
+            // forked is still traced by it (TracerPid), so found, even outside the session
+            boolean tracees = members.stream().anyMatch(pid -> pid != rootPid);
+            if (keepRoot || (tracees && round < 50)) {
                 members.remove(rootPid);
             }
             if (members.isEmpty()) {

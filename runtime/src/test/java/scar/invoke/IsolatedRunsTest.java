@@ -70,6 +70,17 @@ class IsolatedRunsTest {
     }
 
     @Test
+    void aReusedTreeShowsEachRunOnlyItsOwnDirectoryUnderTmp() throws IOException {
+        LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), 256L << 20);
+        Image image = store.pull(ImageRef.parse(ref));
+
+        assertThat(run(store, image, "r1", "ls -a /tmp").output()).isEqualTo(".\n..\nr1\n");
+        assertThat(run(store, image, "r2", "ls -a /tmp").output()).isEqualTo(".\n..\nr2\n");
+        assertThat(run(store, image, "r3", "ls -a /tmp; touch /tmp/r3/x").output()).isEqualTo(".\n..\nr3\n");
+        assertThat(runsLeft()).singleElement().satisfies(p -> assertThat(p.getFileName().toString()).startsWith("spare-"));
+    }
+
+    @Test
     void aContainerThatWritesIntoAnImageFileGetsThatImageFetchedAgainForTheNextRun() throws IOException {
         LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), 256L << 20);
         Image image = store.pull(ImageRef.parse(ref));

@@ -164,6 +164,17 @@ class SupervisorTest {
     }
 
     @Test
+    void theNextRunSeesNothingThatAnEarlierRunLeftInItsWorkDirectory() {
+        invoke(COWSAY, function(null, Map.of()), new InvocationRequest("req-a", "echo x > $TMP_OUTPUT_DIR/out; echo y > /tmp/req-a/mine; "
+                + "mkdir -p $TMP_OUTPUT_DIR/d/e && chmod 000 $TMP_OUTPUT_DIR/d $TMP_OUTPUT_DIR", List.of(), Map.of()));
+        InvocationResult next = invoke(COWSAY, function(null, Map.of()), new InvocationRequest("req-b",
+                "ls -a /tmp/req-b /tmp/req-b/output; test -w /tmp/req-b/output && echo writable", List.of(), Map.of()));
+        assertThat(next.output()).isEqualTo("/tmp/req-b:\n.\n..\noutput\nscript.sh\n\n/tmp/req-b/output:\n.\n..\nwritable\n");
+        assertThat(workRoot.resolve("req-a")).doesNotExist();
+        assertThat(workRoot.resolve("req-b")).doesNotExist();
+    }
+
+    @Test
     void removesTheWorkDirectoryEvenWhenTheContainerLockedItsFilesAway() {
         invoke(COWSAY, null, "mkdir -p $TMP_OUTPUT_DIR/locked/deep && touch $TMP_OUTPUT_DIR/locked/deep/f "
                 + "&& ln -s / $TMP_OUTPUT_DIR/root && chmod 000 $TMP_OUTPUT_DIR/locked/deep $TMP_OUTPUT_DIR/locked", List.of());
