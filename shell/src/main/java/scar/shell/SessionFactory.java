@@ -90,7 +90,8 @@ public final class SessionFactory {
         RegistryCredentials credentials = credentials(folder);
         // Built on first use: a listing need not set up the registry client's TLS.
         var images = new scar.target.LazyImageStore(() -> new LocalImageStore(folder.imageCache(),
-                new RegistryClient(credentials), runtime.imageMaxBytes(), progress));
+                new RegistryClient(credentials), runtime.imageMaxBytes(), runtime.cacheMaxBytes(), progress,
+                java.time.Duration.ofHours(6)));
         var logs = new LocalLogStore(folder.localLogs(), Clock.systemUTC(), config.logRetentionDays());
         logs.prune();
         var supervisor = new Supervisor(images, executor(runtime, folder), folder.localWork(), logs);

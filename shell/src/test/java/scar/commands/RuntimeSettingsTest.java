@@ -35,7 +35,7 @@ class RuntimeSettingsTest extends CommandTestBase {
 
     private void setting(String line) throws IOException {
         scar("ls"); // writes the default scar.cfg
-        String cfg = Files.readString(home.resolve("scar.cfg")).replaceAll("(?m)^image_max_mb.*\n", "")
+        String cfg = Files.readString(home.resolve("scar.cfg")).replaceAll("(?m)^(image_max_mb|cache_max_mb).*\n", "")
                 .replace("[scar]\n", "[scar]\n" + line + "\n");
         Files.writeString(home.resolve("scar.cfg"), cfg, StandardOpenOption.TRUNCATE_EXISTING);
     }
@@ -56,6 +56,29 @@ class RuntimeSettingsTest extends CommandTestBase {
         setting("image_max_mb = lots");
         assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
                 .hasMessageEndingWith("image_max_mb = 'lots' is not a size in MB; use a whole number from 1 to 1048576");
+    }
+
+    @Test
+    void anImageThatCannotFitInCacheMaxMbIsRefusedNamingTheSetting() throws IOException {
+        setting("cache_max_mb = 1");
+        scar("init", "-n", "big", image).failsWithOneClearLine("raise cache_max_mb in scar.cfg to use it");
+        assertThat(home.resolve("cache/images")).satisfies(d -> assertThat(!Files.exists(d) || Files.list(d).findAny().isEmpty()).isTrue());
+
+        setting("cache_max_mb = 64");
+        assertThat(scar("init", "-n", "big", image).exitCode()).isZero();
+        Outcome run = scar("run", "big", "/bin/true");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        // the run was recorded for least-recently-used eviction
+        try (var images = Files.list(home.resolve("cache/images"))) {
+            assertThat(images.findFirst().orElseThrow().resolve("last-used")).exists();
+        }
+    }
+
+    @Test
+    void aCacheCapThatIsNotASizeIsAClearError() throws IOException {
+        setting("cache_max_mb = -5");
+        assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("cache_max_mb = '-5' is not a size in MB; use a whole number from 1 to 1048576");
     }
 
     @Test
