@@ -17,7 +17,7 @@ import org.ini4j.Profile;
  * The local runtime's settings in scar.cfg's {@code [scar]} section, read apart from
  * {@link ScarConfig} so that the runtime's knobs do not widen the function defaults:
  * {@code image_max_mb}, the largest unpacked image (default 512, Lambda's default /tmp), and
- * {@code executor}, what runs containers locally: {@code proot} (default) or {@code bwrap}, and
+ * {@code executor}, what runs containers locally: {@code proot} (default), {@code bwrap} or {@code chroot} (root only), and
  * {@code cache_max_mb}, the most the image cache (images and run trees) may take before
  * least-recently-used images are evicted (default 512: the cache must fit Lambda's default /tmp;
  * an image can be at most the smaller of the two).
@@ -32,7 +32,7 @@ public record RuntimeSettings(long imageMaxBytes, String executor, long cacheMax
 
     public static final String IMAGE_MAX_MB = "image_max_mb";
     public static final String EXECUTOR = "executor";
-    private static final java.util.Set<String> EXECUTORS = java.util.Set.of("proot", "bwrap");
+    private static final java.util.Set<String> EXECUTORS = java.util.Set.of("proot", "bwrap", "chroot");
     static final int DEFAULT_IMAGE_MAX_MB = 512;
     private static final int MAX_IMAGE_MAX_MB = 1 << 20;
 
@@ -57,7 +57,7 @@ public record RuntimeSettings(long imageMaxBytes, String executor, long cacheMax
         executor = executor == null || executor.isBlank() ? "proot" : executor.strip();
         if (!EXECUTORS.contains(executor)) {
             throw new ConfigException(file + ":" + ConfigLoader.lineOf(lines, EXECUTOR) + ": executor = '"
-                    + executor.replaceAll("[^\\x20-\\x7e]", "?") + "' is not an executor; use proot or bwrap");
+                    + executor.replaceAll("[^\\x20-\\x7e]", "?") + "' is not an executor; use proot, bwrap or chroot");
         }
         long image = megabytes(file, lines, section, IMAGE_MAX_MB, DEFAULT_IMAGE_MAX_MB);
         long cache = megabytes(file, lines, section, CACHE_MAX_MB, DEFAULT_CACHE_MAX_MB);

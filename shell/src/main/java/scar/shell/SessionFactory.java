@@ -101,6 +101,13 @@ public final class SessionFactory {
     }
 
     private static ContainerExecutor executor(RuntimeSettings settings, ConfigFolder folder) {
+        if (settings.executor().equals("chroot")) {
+            try {
+                return new scar.exec.ChrootExecutor();
+            } catch (IllegalStateException e) {
+                throw new ConfigException(e.getMessage() + " in " + folder.configFile());
+            }
+        }
         if (settings.executor().equals("bwrap")) {
             try {
                 return new BwrapExecutor();

@@ -15,7 +15,7 @@ import scar.config.ConfigException;
 import scar.testing.TestImages;
 import scar.testing.TestRegistry;
 
-/** The runtime's keys in scar.cfg: image_max_mb caps the unpacked image, executor picks proot or bwrap. */
+/** The runtime's keys in scar.cfg: image_max_mb caps the unpacked image, executor picks proot, bwrap or chroot. */
 class RuntimeSettingsTest extends CommandTestBase {
     @TempDir
     static Path shared;
@@ -92,9 +92,20 @@ class RuntimeSettingsTest extends CommandTestBase {
     }
 
     @Test
+    void executorChrootRunsFunctionsInTheirOwnPidNamespaceAsRoot() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chroot needs root");
+        setting("executor = chroot");
+        assertThat(scar("init", "-n", "cow", image).exitCode()).isZero();
+        Outcome run = scar("run", "cow", "/bin/sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'; kill -9 $$");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(137);
+        // its own PID namespace: only the namespace's init, the shell, ls and grep are there
+        assertThat(run.out()).matches("[0-9]+\n[1-4]\n");
+    }
+
+    @Test
     void anUnknownExecutorIsAClearError() throws IOException {
         setting("executor = docker");
         assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
-                .hasMessageEndingWith("executor = 'docker' is not an executor; use proot or bwrap");
+                .hasMessageEndingWith("executor = 'docker' is not an executor; use proot, bwrap or chroot");
     }
 }
