@@ -44,11 +44,17 @@ public final class WarmTrue {
         double viaExecutor = mean(runs, () -> executor.run(spec, line -> { }));
         double viaSupervisor = mean(runs, () -> supervisor.invoke(fn,
                 new InvocationRequest("bench-" + id[0]++, null, List.of(), Map.of()), line -> { }));
+        // chroot (root only): native speed in its own mount and PID namespace
+        scar.exec.ChrootExecutor chroot = "root".equals(System.getProperty("user.name")) ? new scar.exec.ChrootExecutor() : null;
+        double viaChroot = chroot != null ? mean(runs, () -> chroot.run(spec, line -> { })) : Double.NaN;
         double proot2 = mean(runs, () -> exec(List.of("proot", "-r", rootfs.toString(), "/bin/true")));
         double base = (proot + proot2) / 2;
 
         System.out.printf("proot -r ROOTFS /bin/true      %7.2f ms  (before %.2f, after %.2f)%n", base, proot, proot2);
         System.out.printf("ProotExecutor                  %7.2f ms  x%.2f  %+.2f ms%n", viaExecutor, viaExecutor / base, viaExecutor - base);
+        if (!Double.isNaN(viaChroot)) {
+            System.out.printf("ChrootExecutor (root)          %7.2f ms  x%.2f  %+.2f ms%n", viaChroot, viaChroot / base, viaChroot - base);
+        }
         System.out.printf("Supervisor (whole invocation)  %7.2f ms  x%.2f  %+.2f ms%n", viaSupervisor, viaSupervisor / base,
                 viaSupervisor - base);
     }
