@@ -42,10 +42,16 @@ public final class WarmTrue {
 
         // Interleaved, one run of each variant per round, and medians: on a shared, loaded machine
         // a burst of load then hits every variant alike instead of skewing one of them.
-        List<Run> variants = List.of(
+        List<Run> variants = new java.util.ArrayList<>(List.of(
                 () -> exec(List.of("proot", "-r", rootfs.toString(), "/bin/true")),
                 () -> executor.run(spec, line -> { }),
-                () -> supervisor.invoke(fn, new InvocationRequest("bench-" + id[0]++, null, List.of(), Map.of()), line -> { }));
+                () -> supervisor.invoke(fn, new InvocationRequest("bench-" + id[0]++, null, List.of(), Map.of()), line -> { })));
+        // chroot (root only): native speed in its own mount and PID namespace
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            scar.exec.ChrootExecutor chroot = new scar.exec.ChrootExecutor();
+            variants.add(() -> chroot.run(spec, line -> { }));
+        }
         long[][] took = new long[variants.size()][runs];
         for (int round = -Math.max(3, runs / 10); round < runs; round++) {
             for (int v = 0; v < variants.size(); v++) {
@@ -63,6 +69,11 @@ public final class WarmTrue {
         System.out.printf("proot -r ROOTFS /bin/true      %7.2f ms  (%.2f)%n", base, mean(took[0]));
         System.out.printf("ProotExecutor                  %7.2f ms  (%.2f)  x%.2f  %+.2f ms%n", viaExecutor, mean(took[1]),
                 viaExecutor / base, viaExecutor - base);
+        if (root) {
+            double viaChroot = median(took[3]);
+            System.out.printf("ChrootExecutor (root)          %7.2f ms  (%.2f)  x%.2f  %+.2f ms%n", viaChroot, mean(took[3]),
+                    viaChroot / base, viaChroot - base);
+        }
         System.out.printf("Supervisor (whole invocation)  %7.2f ms  (%.2f)  x%.2f  %+.2f ms%n", viaSupervisor, mean(took[2]),
                 viaSupervisor / base, viaSupervisor - base);
     }

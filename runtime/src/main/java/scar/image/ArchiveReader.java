@@ -47,6 +47,27 @@ final class ArchiveReader {
         throw new ImageException(name + " is neither a docker save archive (no manifest.json) nor an OCI archive (no index.json)");
     }
 
+    /**
+     * Reads an OCI image layout directory in place (oci-layout + index.json + blobs/): nothing is
+     * copied, and every file it names must be a regular file inside it after symlinks, so a
+     * layout cannot make scar read /dev/zero or another user's files.
+     */
+    Contents readLayout(Path layout) {
+        Path dir;
+        try {
+            dir = layout.toRealPath();
+        } catch (IOException e) {
+            throw new ImageException("cannot read image directory " + layout + ": " + RegistryClient.describe(e), e);
+        }
+        if (!Files.exists(dir.resolve("oci-layout"), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || !Files.exists(dir.resolve("index.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new ImageException("image directory " + layout + " is not an OCI image layout (it needs oci-layout and "
+                    + "index.json); give an OCI layout directory, a docker save tarball or an OCI archive");
+        }
+        inside(layout, dir, "oci-layout"); // a regular file inside, not a link out
+        return readOci(layout, dir);
+    }
+
     private Contents readDocker(Path archive, Path dir) {
         JsonNode manifest = json(archive, dir, "manifest.json");
         JsonNode first = manifest.path(0);

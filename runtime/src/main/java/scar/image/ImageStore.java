@@ -5,10 +5,16 @@ import java.util.Optional;
 
 /** The image cache: pulls or loads images once and hands out their unpacked root filesystems. */
 public interface ImageStore {
+    /** A run's hold on an image; closing it never fails. */
+    interface InUse extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Pulls {@code ref} unless an image for it is cached, unpacks it once, returns it. */
     Image pull(ImageRef ref);
 
-    /** Loads a {@code docker save} tarball (or OCI archive) from disk into the cache. */
+    /** Loads a {@code docker save} tarball, an OCI archive or an OCI layout directory into the cache. */
     Image load(Path archive);
 
     /** The cached image with this id, without touching the network. */
@@ -27,5 +33,13 @@ public interface ImageStore {
      * already have their own root filesystem are not affected.
      */
     default void discard(Image image) {
+    }
+
+    /**
+     * Marks the image as in use by a run until the handle is closed, so that making room in the
+     * cache never removes it, and records the use for least-recently-used eviction.
+     */
+    default InUse use(Image image) {
+        return () -> { };
     }
 }

@@ -50,7 +50,12 @@ public final class LayerUnpacker {
     private final Path root;
     private final String imageName;
     private final long maxUnpackedBytes;
+    private final String limitAdvice;
     private long unpackedBytes;
+
+    /** A cap on the bytes an image may unpack to, and what to say (after "more than N, ") when passed. */
+    public record Limit(long bytes, String advice) {
+    }
 
     // per layer: what this layer has created, so whiteouts only hide lower layers
     private Set<Path> writtenByLayer = new HashSet<>();
@@ -62,9 +67,14 @@ public final class LayerUnpacker {
      * @param maxUnpackedBytes cap on file bytes written for the whole image
      */
     public LayerUnpacker(Path root, String imageName, long maxUnpackedBytes) {
+        this(root, imageName, new Limit(maxUnpackedBytes, "the limit; raise image_max_mb in scar.cfg to use it"));
+    }
+
+    public LayerUnpacker(Path root, String imageName, Limit limit) {
         this.root = root.toAbsolutePath().normalize();
         this.imageName = imageName;
-        this.maxUnpackedBytes = maxUnpackedBytes;
+        this.maxUnpackedBytes = limit.bytes();
+        this.limitAdvice = limit.advice();
     }
 
     /** File bytes written so far across all layers. */
@@ -369,6 +379,6 @@ public final class LayerUnpacker {
 
     private ImageException tooBig() {
         return new ImageException("image " + imageName + " is too big: it unpacks to more than "
-                + Messages.bytes(maxUnpackedBytes) + ", the limit; raise image_max_mb in scar.cfg to use it");
+                + Messages.bytes(maxUnpackedBytes) + ", " + limitAdvice);
     }
 }

@@ -60,6 +60,7 @@ public final class LocalImageStore implements ImageStore {
     /** Junk older than this in tmp/ and runs/ is from a process that died: no build or run lasts so long. */
     private final java.time.Duration staleAfter;
     private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
+    private final CacheSpace space;
 
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes) {
         this(cacheDir, registry, maxUnpackedBytes, new Listener() {
@@ -73,12 +74,22 @@ public final class LocalImageStore implements ImageStore {
     /** @param staleAfter age at which leftovers of dead builds and runs are removed (on the first build) */
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, Listener listener,
                            java.time.Duration staleAfter) {
+        this(cacheDir, registry, maxUnpackedBytes, Long.MAX_VALUE, listener, staleAfter);
+    }
+
+    /**
+     * @param maxCacheBytes cap on the whole cache (images and run trees): least-recently-used images
+     *                      that no run holds are evicted to make room; {@code Long.MAX_VALUE} for none
+     */
+    public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, long maxCacheBytes,
+                           Listener listener, java.time.Duration staleAfter) {
         this.staleAfter = Objects.requireNonNull(staleAfter);
         this.cacheDir = cacheDir.toAbsolutePath().normalize();
         this.registry = Objects.requireNonNull(registry);
         this.maxUnpackedBytes = maxUnpackedBytes;
         this.listener = Objects.requireNonNull(listener);
         this.archives = new ArchiveReader(maxUnpackedBytes);
+        this.space = new CacheSpace(this.cacheDir, maxCacheBytes);
     }
 
     /**
@@ -92,7 +103,7 @@ public final class LocalImageStore implements ImageStore {
         String source = ref.display();
         Image image;
         try {
-            image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
+            image = cachedOrBuild(remote.id(), source, remote.config().config(), compressed(remote), (rootfs, work, unpacker) -> {
                 List<Descriptor> layers = remote.layers();
                 listener.pulling(ref, layers);
                 for (int i = 0; i < layers.size(); i++) {
@@ -119,7 +130,7 @@ public final class LocalImageStore implements ImageStore {
             if (!brokenStream(e)) {
                 throw e;
             }
-            image = cachedOrBuild(remote.id(), source, remote.config().config(), (rootfs, work, unpacker) -> {
+            image = cachedOrBuild(remote.id(), source, remote.config().config(), compressed(remote), (rootfs, work, unpacker) -> {
                 List<Descriptor> layers = remote.layers();
                 for (int i = 0; i < layers.size(); i++) {
                     Descriptor layer = layers.get(i);
@@ -134,6 +145,10 @@ public final class LocalImageStore implements ImageStore {
         }
         remember(ref, image.id());
         return image;
+    }
+
+    private static long compressed(RemoteImage remote) {
+        return remote.layers().stream().mapToLong(d -> Math.max(0, d.size())).sum();
     }
 
     private static boolean brokenStream(Throwable e) {
@@ -184,14 +199,19 @@ public final class LocalImageStore implements ImageStore {
         if (!Files.exists(archive)) {
             throw new ImageException("image file " + archive + " not found");
         }
-        if (!Files.isRegularFile(archive)) {
-            throw new ImageException("image file " + archive + " is not a regular file");
+        boolean layout = Files.isDirectory(archive);
+        if (!layout && !Files.isRegularFile(archive)) {
+            throw new ImageException("image file " + archive + " is not a regular file or an OCI layout directory");
         }
-        Path extracted = newTempDir("load-");
+        Path extracted = layout ? null : newTempDir("load-");
         try {
-            ArchiveReader.Contents contents = archives.read(archive, extracted);
+            ArchiveReader.Contents contents = layout ? archives.readLayout(archive) : archives.read(archive, extracted);
             ParsedConfig config = contents.config();
-            return cachedOrBuild(config.digest(), archive.toString(), config.config(), (rootfs, work, unpacker) -> {
+            long compressed = 0;
+            for (ArchiveReader.Layer layer : contents.layers()) {
+                compressed += Files.size(layer.file());
+            }
+            return cachedOrBuild(config.digest(), archive.toString(), config.config(), compressed, (rootfs, work, unpacker) -> {
                 List<ArchiveReader.Layer> layers = contents.layers();
                 for (int i = 0; i < layers.size(); i++) {
                     ArchiveReader.Layer layer = layers.get(i);
@@ -199,9 +219,25 @@ public final class LocalImageStore implements ImageStore {
                     checkDiffId(archive.toString(), config, layers.size(), i, diffId);
                 }
             });
+        } catch (IOException e) {
+            throw new ImageException("cannot read image file " + archive + ": " + RegistryClient.describe(e), e);
         } finally {
-            deleteQuietly(extracted);
+            if (extracted != null) {
+                deleteQuietly(extracted);
+            }
         }
+    }
+
+    /**
+     * Marks the image as in use by a run until the handle is closed: it is then never evicted, and
+     * it counts as used now for least-recently-used eviction.
+     */
+    @Override
+    public InUse use(Image image) {
+        if (!Digests.isValid(image.id())) {
+            return () -> { };
+        }
+        return space.use(Digests.hex(image.id()));
     }
 
     @Override
@@ -255,7 +291,7 @@ public final class LocalImageStore implements ImageStore {
     private record Stored(String id, String source, ImageConfig config) {
     }
 
-    private Image cachedOrBuild(String id, String source, ImageConfig config, Filler filler) {
+    private Image cachedOrBuild(String id, String source, ImageConfig config, long compressedBytes, Filler filler) {
         String hex = Digests.hex(id);
         Optional<Image> cached = read(hex);
         if (cached.isPresent()) {
@@ -268,15 +304,22 @@ public final class LocalImageStore implements ImageStore {
                 return withSource(done.get(), source);
             }
             cleanStaleOnce();
+            LayerUnpacker.Limit limit = makeRoom(hex, source, compressedBytes);
             Path build = newTempDir(hex + "-");
             try {
                 Path rootfs = Files.createDirectory(build.resolve("rootfs"));
                 Path work = Files.createDirectory(build.resolve("work"));
-                filler.fill(rootfs, work, new LayerUnpacker(rootfs, source, maxUnpackedBytes));
+                LayerUnpacker unpacker = new LayerUnpacker(rootfs, source, limit);
+                filler.fill(rootfs, work, unpacker);
                 LayerUnpacker.deleteTree(work);
                 JSON.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config));
+                CacheSpace.recordSize(build, unpacker.unpackedBytes());
+                Files.writeString(build.resolve("last-used"), "");
                 Files.createDirectories(imagesDir());
                 Files.move(build, imagesDir().resolve(hex), StandardCopyOption.ATOMIC_MOVE);
+                if (space.capped()) {
+                    space.makeRoom(0, hex, this::evict); // the build may have been bigger than its estimate
+                }
             } catch (IOException e) {
                 deleteQuietly(build);
                 throw new ImageException("cannot store image " + source + " in " + cacheDir + ": " + RegistryClient.describe(e), e);
@@ -288,6 +331,57 @@ public final class LocalImageStore implements ImageStore {
             listener.unpacked(image);
             return image;
         });
+    }
+
+    /**
+     * Before a build: evicts least-recently-used images no run holds until the compressed size
+     * (the least the image will take) fits, and returns how much the unpack may write — the
+     * smaller of image_max_mb and what the cache could hold if every unused image went.
+     */
+    private LayerUnpacker.Limit makeRoom(String hex, String source, long compressedBytes) {
+        LayerUnpacker.Limit imageLimit = new LayerUnpacker.Limit(maxUnpackedBytes,
+                "the limit; raise image_max_mb in scar.cfg to use it");
+        if (!space.capped()) {
+            return imageLimit;
+        }
+        CacheSpace.Usage usage = space.makeRoom(compressedBytes, hex, this::evict);
+        long room = Math.max(0, space.maxBytes() - usage.pinned());
+        String mb = Long.toString(space.maxBytes() >> 20);
+        String why = "what the cache can hold (cache_max_mb = " + mb + ", " + Messages.bytes(usage.pinned())
+                + " of it used by images in use and run trees); raise cache_max_mb in scar.cfg to use it";
+        if (compressedBytes > room) {
+            throw new ImageException("image " + source + " is too big for the cache: its layers alone are "
+                    + Messages.bytes(compressedBytes) + " compressed, more than " + Messages.bytes(room) + ", " + why);
+        }
+        return room < maxUnpackedBytes ? new LayerUnpacker.Limit(room, why) : imageLimit;
+    }
+
+    /** Removes an image to free space: out of images/ by one rename, then its spare run trees and files. */
+    private void evict(Path imageDir) {
+        String hex = imageDir.getFileName().toString();
+        Path trash = newTempDir("evict-").resolve(hex);
+        try {
+            Files.move(imageDir, trash, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(trash.getParent());
+            throw new java.io.UncheckedIOException(e);
+        }
+        // spares of its run trees (see RunRootfs): once the image is gone their files are no longer shared
+        String key = spareKey(imageDir.resolve("rootfs"));
+        try (var spares = Files.newDirectoryStream(cacheDir.resolve("runs"), "spare-" + key + "-*")) {
+            for (Path spare : spares) {
+                deleteQuietly(spare);
+            }
+        } catch (IOException e) {
+            // no runs yet
+        }
+        deleteQuietly(trash.getParent());
+    }
+
+    /** Must match RunRootfs' spare key: the first 8 bytes of sha256 of the image's rootfs path. */
+    private static String spareKey(Path rootfs) {
+        return Digests.hex(Digests.sha256(rootfs.toAbsolutePath().normalize().toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
     }
 
     private static void checkDiffId(String source, ParsedConfig config, int layerCount, int index, String diffId) {

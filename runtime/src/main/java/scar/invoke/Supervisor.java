@@ -93,7 +93,8 @@ public final class Supervisor {
         Image image = image(fn, record);
         ImageUser user = ImageUser.resolve(image.rootfs(), image.config().user(), image.source());
         String tmp = "/tmp/" + rid;
-        try (WorkDir work = WorkDir.create(workRoot, rid);
+        try (scar.image.ImageStore.InUse inUse = images.use(image); // never evicted while it runs
+             WorkDir work = WorkDir.create(workRoot, rid);
              RunRootfs root = RunRootfs.acquire(image.rootfs(), images.runsDir(image), rid)) {
             Map<String, String> env = environment(image.config(), fn, req, tmp);
             if (user.home().isPresent() && !imageSets(image.config(), "HOME")) {

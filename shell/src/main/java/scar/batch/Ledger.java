@@ -142,14 +142,23 @@ public final class Ledger {
         boolean interrupted = Thread.interrupted();
         try {
             Files.createDirectories(file.getParent());
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
-                channel = ch;
-                catchUp(ch);
-                return action.run();
-            } finally {
-                channel = null;
+            for (int attempt = 1; ; attempt++) {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                     FileLock ignored = ch.lock()) {
+                    channel = ch;
+                    catchUp(ch);
+                    return action.run();
+                } catch (java.nio.channels.ClosedByInterruptException e) {
+                    // An interrupt that arrived during the write (a batch's shutdownNow): the record
+                    // still matters, so write it again; a torn line is closed by the next append.
+                    interrupted |= Thread.interrupted();
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                } finally {
+                    channel = null;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update the ledger " + file + ": " + e.getMessage(), e);

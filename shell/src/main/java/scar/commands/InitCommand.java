@@ -52,7 +52,7 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = {"-i", "--image"}, paramLabel = "IMAGE", completionCandidates = scar.completion.Candidates.Images.class,  description = "Image reference")
     String imageOption;
 
-    @Option(names = {"-if", "--image-file"}, paramLabel = "FILE", description = "Image from a 'docker save' tarball")
+    @Option(names = {"-if", "--image-file"}, paramLabel = "FILE", description = "Image from a 'docker save' tarball, an OCI archive or an OCI layout directory")
     Path imageFile;
 
     @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET",

@@ -17,12 +17,22 @@ import org.ini4j.Profile;
  * The local runtime's settings in scar.cfg's {@code [scar]} section, read apart from
  * {@link ScarConfig} so that the runtime's knobs do not widen the function defaults:
  * {@code image_max_mb}, the largest unpacked image (default 512, Lambda's default /tmp), and
- * {@code executor}, what runs containers locally: {@code proot} (default) or {@code bwrap}.
+ * {@code executor}, what runs containers locally: {@code proot} (default), {@code bwrap} or {@code chroot} (root only), and
+ * {@code cache_max_mb}, the most the image cache (images and run trees) may take before
+ * least-recently-used images are evicted (default 512: the cache must fit Lambda's default /tmp;
+ * an image can be at most the smaller of the two).
  */
-public record RuntimeSettings(long imageMaxBytes, String executor) {
+public record RuntimeSettings(long imageMaxBytes, String executor, long cacheMaxBytes) {
+    public static final String CACHE_MAX_MB = "cache_max_mb";
+    static final int DEFAULT_CACHE_MAX_MB = 512;
+
+    public RuntimeSettings(long imageMaxBytes, String executor) {
+        this(imageMaxBytes, executor, DEFAULT_CACHE_MAX_MB * 1024L * 1024L);
+    }
+
     public static final String IMAGE_MAX_MB = "image_max_mb";
     public static final String EXECUTOR = "executor";
-    private static final java.util.Set<String> EXECUTORS = java.util.Set.of("proot", "bwrap");
+    private static final java.util.Set<String> EXECUTORS = java.util.Set.of("proot", "bwrap", "chroot");
     static final int DEFAULT_IMAGE_MAX_MB = 512;
     private static final int MAX_IMAGE_MAX_MB = 1 << 20;
 
@@ -47,11 +57,17 @@ public record RuntimeSettings(long imageMaxBytes, String executor) {
         executor = executor == null || executor.isBlank() ? "proot" : executor.strip();
         if (!EXECUTORS.contains(executor)) {
             throw new ConfigException(file + ":" + ConfigLoader.lineOf(lines, EXECUTOR) + ": executor = '"
-                    + executor.replaceAll("[^\\x20-\\x7e]", "?") + "' is not an executor; use proot or bwrap");
+                    + executor.replaceAll("[^\\x20-\\x7e]", "?") + "' is not an executor; use proot, bwrap or chroot");
         }
-        String value = section == null ? null : section.get(IMAGE_MAX_MB);
+        long image = megabytes(file, lines, section, IMAGE_MAX_MB, DEFAULT_IMAGE_MAX_MB);
+        long cache = megabytes(file, lines, section, CACHE_MAX_MB, DEFAULT_CACHE_MAX_MB);
+        return new RuntimeSettings(image, executor, cache);
+    }
+
+    private static long megabytes(Path file, List<String> lines, Profile.Section section, String key, int defaultMb) {
+        String value = section == null ? null : section.get(key);
         if (value == null || value.isBlank()) {
-            return new RuntimeSettings(defaults().imageMaxBytes(), executor);
+            return defaultMb * 1024L * 1024L;
         }
         int mb;
         try {
@@ -60,11 +76,11 @@ public record RuntimeSettings(long imageMaxBytes, String executor) {
             mb = -1;
         }
         if (mb < 1 || mb > MAX_IMAGE_MAX_MB) {
-            throw new ConfigException(file + ":" + ConfigLoader.lineOf(lines, IMAGE_MAX_MB) + ": " + IMAGE_MAX_MB + " = '"
+            throw new ConfigException(file + ":" + ConfigLoader.lineOf(lines, key) + ": " + key + " = '"
                     + value.strip().replaceAll("[^\\x20-\\x7e]", "?") + "' is not a size in MB; use a whole number from 1 to "
                     + MAX_IMAGE_MAX_MB);
         }
-        return new RuntimeSettings(mb * 1024L * 1024L, executor);
+        return mb * 1024L * 1024L;
     }
 
     public static RuntimeSettings defaults() {

@@ -90,7 +90,8 @@ public final class SessionFactory {
         RegistryCredentials credentials = credentials(folder);
         // Built on first use: a listing need not set up the registry client's TLS.
         var images = new scar.target.LazyImageStore(() -> new LocalImageStore(folder.imageCache(),
-                new RegistryClient(credentials), runtime.imageMaxBytes(), progress));
+                new RegistryClient(credentials), runtime.imageMaxBytes(), runtime.cacheMaxBytes(), progress,
+                java.time.Duration.ofHours(6)));
         var logs = new LocalLogStore(folder.localLogs(), Clock.systemUTC(), config.logRetentionDays());
         logs.prune();
         var supervisor = new Supervisor(images, executor(runtime, folder), folder.localWork(), logs);
@@ -100,6 +101,13 @@ public final class SessionFactory {
     }
 
     private static ContainerExecutor executor(RuntimeSettings settings, ConfigFolder folder) {
+        if (settings.executor().equals("chroot")) {
+            try {
+                return new scar.exec.ChrootExecutor();
+            } catch (IllegalStateException e) {
+                throw new ConfigException(e.getMessage() + " in " + folder.configFile());
+            }
+        }
         if (settings.executor().equals("bwrap")) {
             try {
                 return new BwrapExecutor();

@@ -41,4 +41,20 @@ public final class LazyImageStore implements ImageStore {
     public Optional<Image> find(String imageId) {
         return store().find(imageId);
     }
+
+    // delegated too: the defaults would put run trees inside the image's directory and never discard
+    @Override
+    public Path runsDir(Image image) {
+        return store().runsDir(image);
+    }
+
+    @Override
+    public void discard(Image image) {
+        store().discard(image);
+    }
+
+    @Override
+    public InUse use(Image image) {
+        return store().use(image);
+    }
 }

@@ -124,7 +124,7 @@ public final class LocalTarget implements Target {
         Image image;
         String source;
         if (function.imageFile() != null) {
-            if (!Files.isRegularFile(function.imageFile())) {
+            if (!Files.exists(function.imageFile())) { // a tarball, or an OCI layout directory
                 throw new TargetException("image file " + function.imageFile() + " not found");
             }
             image = images.load(function.imageFile());

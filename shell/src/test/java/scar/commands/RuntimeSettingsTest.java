@@ -15,7 +15,7 @@ import scar.config.ConfigException;
 import scar.testing.TestImages;
 import scar.testing.TestRegistry;
 
-/** The runtime's keys in scar.cfg: image_max_mb caps the unpacked image, executor picks proot or bwrap. */
+/** The runtime's keys in scar.cfg: image_max_mb caps the unpacked image, executor picks proot, bwrap or chroot. */
 class RuntimeSettingsTest extends CommandTestBase {
     @TempDir
     static Path shared;
@@ -35,7 +35,7 @@ class RuntimeSettingsTest extends CommandTestBase {
 
     private void setting(String line) throws IOException {
         scar("ls"); // writes the default scar.cfg
-        String cfg = Files.readString(home.resolve("scar.cfg")).replaceAll("(?m)^image_max_mb.*\n", "")
+        String cfg = Files.readString(home.resolve("scar.cfg")).replaceAll("(?m)^(image_max_mb|cache_max_mb).*\n", "")
                 .replace("[scar]\n", "[scar]\n" + line + "\n");
         Files.writeString(home.resolve("scar.cfg"), cfg, StandardOpenOption.TRUNCATE_EXISTING);
     }
@@ -59,6 +59,29 @@ class RuntimeSettingsTest extends CommandTestBase {
     }
 
     @Test
+    void anImageThatCannotFitInCacheMaxMbIsRefusedNamingTheSetting() throws IOException {
+        setting("cache_max_mb = 1");
+        scar("init", "-n", "big", image).failsWithOneClearLine("raise cache_max_mb in scar.cfg to use it");
+        assertThat(home.resolve("cache/images")).satisfies(d -> assertThat(!Files.exists(d) || Files.list(d).findAny().isEmpty()).isTrue());
+
+        setting("cache_max_mb = 64");
+        assertThat(scar("init", "-n", "big", image).exitCode()).isZero();
+        Outcome run = scar("run", "big", "/bin/true");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        // the run was recorded for least-recently-used eviction
+        try (var images = Files.list(home.resolve("cache/images"))) {
+            assertThat(images.findFirst().orElseThrow().resolve("last-used")).exists();
+        }
+    }
+
+    @Test
+    void aCacheCapThatIsNotASizeIsAClearError() throws IOException {
+        setting("cache_max_mb = -5");
+        assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("cache_max_mb = '-5' is not a size in MB; use a whole number from 1 to 1048576");
+    }
+
+    @Test
     void executorBwrapRunsFunctionsWithBubblewrap() throws IOException {
         setting("executor = bwrap");
         assertThat(scar("init", "-n", "cow", image).exitCode()).isZero();
@@ -69,9 +92,20 @@ class RuntimeSettingsTest extends CommandTestBase {
     }
 
     @Test
+    void executorChrootRunsFunctionsInTheirOwnPidNamespaceAsRoot() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chroot needs root");
+        setting("executor = chroot");
+        assertThat(scar("init", "-n", "cow", image).exitCode()).isZero();
+        Outcome run = scar("run", "cow", "/bin/sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'; kill -9 $$");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(137);
+        // its own PID namespace: only the namespace's init, the shell, ls and grep are there
+        assertThat(run.out()).matches("[0-9]+\n[1-4]\n");
+    }
+
+    @Test
     void anUnknownExecutorIsAClearError() throws IOException {
         setting("executor = docker");
         assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
-                .hasMessageEndingWith("executor = 'docker' is not an executor; use proot or bwrap");
+                .hasMessageEndingWith("executor = 'docker' is not an executor; use proot, bwrap or chroot");
     }
 }

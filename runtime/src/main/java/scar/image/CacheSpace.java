@@ -1,0 +1,273 @@
+package scar.image;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The disk budget of the image cache ({@code cache_max_mb}): what images and run trees take, which
+ * images are in use, and least-recently-used eviction.
+ *
+ * <pre>
+ * CACHE/images/&lt;hex&gt;/size       bytes of the unpacked image (written at build, or on first need)
+ * CACHE/images/&lt;hex&gt;/last-used  touched on every run: its mtime orders eviction
+ * CACHE/locks/&lt;hex&gt;.use         held shared by every process running the image; eviction needs it exclusive
+ * </pre>
+ * Run trees ({@code runs/}) are hardlinks of the image, so only their files that are not shared
+ * with an image (link count 1: what runs wrote, or spares of an image already evicted) count.
+ */
+final class CacheSpace {
+    private final Path cacheDir;
+    private final long maxBytes;
+    /** In-JVM use counts: a JVM cannot take two overlapping file locks, so one shared lock per image is held here. */
+    private final Map<String, Held> held = new HashMap<>();
+
+    private record Held(FileChannel channel, FileLock lock, int count) {
+    }
+
+    CacheSpace(Path cacheDir, long maxBytes) {
+        this.cacheDir = cacheDir;
+        this.maxBytes = maxBytes;
+    }
+
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    boolean capped() {
+        return maxBytes < Long.MAX_VALUE;
+    }
+
+    // ---- use
+
+    /** Marks the image as in use until the returned handle is closed, and as used now for eviction. */
+    ImageStore.InUse use(String hex) {
+        touch(hex);
+        synchronized (held) {
+            Held h = held.get(hex);
+            if (h != null) {
+                held.put(hex, new Held(h.channel(), h.lock(), h.count() + 1));
+            } else {
+                try {
+                    Path file = Files.createDirectories(cacheDir.resolve("locks")).resolve(hex + ".use");
+                    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+                    // shared: many processes may run the image at once; blocks only while an eviction holds it
+                    FileLock lock = channel.lock(0, Long.MAX_VALUE, true);
+                    held.put(hex, new Held(channel, lock, 1));
+                } catch (IOException | OverlappingFileLockException e) {
+                    // without the lock another process might evict the image under this run; the run's
+                    // own tree holds hardlinks, so it still completes
+                }
+            }
+        }
+        return () -> release(hex);
+    }
+
+    private void release(String hex) {
+        synchronized (held) {
+            Held h = held.get(hex);
+            if (h == null) {
+                return;
+            }
+            if (h.count() > 1) {
+                held.put(hex, new Held(h.channel(), h.lock(), h.count() - 1));
+                return;
+            }
+            held.remove(hex);
+            try {
+                h.lock().release();
+                h.channel().close();
+            } catch (IOException e) {
+                // closing the channel releases the lock in any case
+            }
+        }
+    }
+
+    void touch(String hex) {
+        Path marker = cacheDir.resolve("images").resolve(hex).resolve("last-used");
+        try {
+            Files.setLastModifiedTime(marker, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (NoSuchFileException e) {
+            try {
+                Files.writeString(marker, "");
+            } catch (IOException ignored) {
+                // an image being evicted or discarded right now
+            }
+        } catch (IOException e) {
+            // the order of eviction is a hint; a run never fails for it
+        }
+    }
+
+    // ---- sizes
+
+    /** Records the unpacked size of a build about to become {@code images/<hex>}. */
+    static void recordSize(Path imageDir, long bytes) throws IOException {
+        Files.writeString(imageDir.resolve("size"), Long.toString(bytes));
+    }
+
+    long imageBytes(Path imageDir) {
+        try {
+            return Long.parseLong(Files.readString(imageDir.resolve("size")).strip());
+        } catch (IOException | NumberFormatException e) {
+            long bytes = treeBytes(imageDir.resolve("rootfs"), false);
+            try {
+                Path tmp = Files.createTempFile(imageDir, "size-", ".tmp");
+                Files.writeString(tmp, Long.toString(bytes));
+                Files.move(tmp, imageDir.resolve("size"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException ignored) {
+                // measured again next time
+            }
+            return bytes;
+        }
+    }
+
+    /** Bytes of regular files under {@code dir}; with {@code ownOnly}, only files with a single link. */
+    static long treeBytes(Path dir, boolean ownOnly) {
+        long[] total = {0};
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        if (!ownOnly || links(file) <= 1) {
+                            total[0] += attrs.size();
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // vanished or unreadable: a run's tree changes under us
+                }
+            });
+        } catch (IOException e) {
+            // nothing there
+        }
+        return total[0];
+    }
+
+    private static int links(Path file) {
+        try {
+            return (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 1;
+        }
+    }
+
+    record Entry(String hex, Path dir, long bytes, long lastUsed) {
+    }
+
+    List<Entry> images() {
+        List<Entry> entries = new ArrayList<>();
+        try (var dirs = Files.newDirectoryStream(cacheDir.resolve("images"))) {
+            for (Path dir : dirs) {
+                String hex = dir.getFileName().toString();
+                if (hex.length() != 64 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                entries.add(new Entry(hex, dir, imageBytes(dir), lastUsed(dir)));
+            }
+        } catch (IOException e) {
+            // no images yet
+        }
+        return entries;
+    }
+
+    private static long lastUsed(Path dir) {
+        for (String name : List.of("last-used", "image.json")) {
+            try {
+                return Files.getLastModifiedTime(dir.resolve(name)).toMillis();
+            } catch (IOException e) {
+                // try the next
+            }
+        }
+        return 0;
+    }
+
+    long runsBytes() {
+        return treeBytes(cacheDir.resolve("runs"), true);
+    }
+
+    // ---- eviction
+
+    /** What eviction achieved: bytes now used, and bytes held by images in use (which cannot go). */
+    record Usage(long used, long pinned) {
+    }
+
+    /**
+     * Evicts least-recently-used images that no run holds, until {@code needed} more bytes fit
+     * under the cap or nothing more can go. {@code keep} (the image being built) is never evicted.
+     */
+    Usage makeRoom(long needed, String keep, Consumer<Path> evict) {
+        List<Entry> entries = images();
+        long runs = runsBytes();
+        long used = runs + entries.stream().mapToLong(Entry::bytes).sum();
+        long pinned = runs;
+        entries.sort(Comparator.comparingLong(Entry::lastUsed));
+        for (Entry e : entries) {
+            if (e.hex().equals(keep)) {
+                pinned += e.bytes();
+            } else if (used + needed <= maxBytes) {
+                if (inUse(e.hex())) {
+                    pinned += e.bytes(); // what the build may take is what no run holds
+                }
+            } else if (tryEvict(e, evict)) {
+                used -= e.bytes();
+            } else {
+                pinned += e.bytes();
+            }
+        }
+        return new Usage(used, pinned);
+    }
+
+    private boolean inUse(String hex) {
+        return !tryEvict(new Entry(hex, null, 0, 0), dir -> { });
+    }
+
+    private boolean tryEvict(Entry e, Consumer<Path> evict) {
+        synchronized (held) {
+            if (held.containsKey(e.hex())) {
+                return false; // this JVM runs it
+            }
+            Path file = cacheDir.resolve("locks").resolve(e.hex() + ".use");
+            try {
+                Files.createDirectories(file.getParent());
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.tryLock();
+                    if (lock == null) {
+                        return false; // another process runs it
+                    }
+                    try {
+                        evict.accept(e.dir());
+                    } finally {
+                        lock.release();
+                    }
+                    return true;
+                }
+            } catch (OverlappingFileLockException ex) {
+                return false; // another store in this JVM runs it
+            } catch (IOException | RuntimeException ex) {
+                return false;
+            }
+        }
+    }
+}

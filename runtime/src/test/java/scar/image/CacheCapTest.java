@@ -1,0 +1,141 @@
+package scar.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import scar.exec.RunRootfs;
+import scar.testing.TestImages;
+import scar.testing.TestRegistry;
+
+/** cache_max_mb: least-recently-used eviction of images no run holds, with real images from a real registry. */
+class CacheCapTest {
+    private static final long IMAGE_MAX = 256L << 20;
+
+    @TempDir
+    static Path shared;
+    static TestRegistry registry;
+    static String a;
+    static String b;
+    static String c;
+    /** Unpacked bytes of one of the images (they differ only in their config). */
+    static long imageBytes;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void pushImages() throws IOException {
+        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
+        TestImages images = new TestImages(Files.createDirectories(shared.resolve("images")));
+        a = images.push(registry, "cap-a:1", TestImages.Spec.cowsay().withEnv("WHICH=a"));
+        b = images.push(registry, "cap-b:1", TestImages.Spec.cowsay().withEnv("WHICH=b"));
+        c = images.push(registry, "cap-c:1", TestImages.Spec.cowsay().withEnv("WHICH=c"));
+        Image probe = new LocalImageStore(shared.resolve("probe"), new RegistryClient(), IMAGE_MAX).pull(ImageRef.parse(a));
+        imageBytes = CacheSpace.treeBytes(probe.rootfs(), false);
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    /** A store whose cache holds {@code images} images and a half. */
+    private LocalImageStore store(double images) {
+        return new LocalImageStore(dir.resolve("cache"), new RegistryClient(), IMAGE_MAX, (long) (imageBytes * images),
+                new LocalImageStore.Listener() {
+                }, Duration.ofHours(6));
+    }
+
+    private static void usedAgo(Image image, Duration ago) throws IOException {
+        Files.setLastModifiedTime(image.rootfs().resolveSibling("last-used"), FileTime.from(Instant.now().minus(ago)));
+    }
+
+    @Test
+    void aPullThatWouldPassTheCapEvictsTheLeastRecentlyUsedImage() throws Exception {
+        LocalImageStore store = store(2.5);
+        Image first = store.pull(ImageRef.parse(a));
+        Image second = store.pull(ImageRef.parse(b));
+        usedAgo(second, Duration.ofMinutes(10));
+        usedAgo(first, Duration.ofMinutes(20));
+        store.use(first).close(); // a run of the first image makes the second the least recently used
+
+        Image third = store.pull(ImageRef.parse(c));
+
+        assertThat(store.find(first.id())).isPresent();
+        assertThat(store.find(second.id())).isEmpty();
+        assertThat(store.find(third.id())).isPresent();
+        assertThat(store.findByRef(ImageRef.parse(b))).isEmpty();
+        assertThat(dir.resolve("cache/tmp")).isEmptyDirectory();
+        // evicted means pulled again on next use, and it works
+        assertThat(store.pull(ImageRef.parse(b)).rootfs().resolve("usr/games/cowsay")).exists();
+    }
+
+    @Test
+    void anImageInUseByARunIsNeverEvictedAndThePullSaysWhichSettingToRaise() {
+        LocalImageStore store = store(1.5);
+        Image running = store.pull(ImageRef.parse(a));
+        try (ImageStore.InUse held = store.use(running)) {
+            assertThatThrownBy(() -> store.pull(ImageRef.parse(b))).isInstanceOf(ImageException.class)
+                    .hasMessageContaining("image " + b + " is too big")
+                    .hasMessageContaining("cache_max_mb = ")
+                    .hasMessageContaining("raise cache_max_mb in scar.cfg");
+            assertThat(store.find(running.id())).isPresent();
+        }
+        // once the run is over the image can go
+        Image next = store.pull(ImageRef.parse(b));
+        assertThat(store.find(running.id())).isEmpty();
+        assertThat(store.find(next.id())).isPresent();
+    }
+
+    @Test
+    void anImageThatCanNeverFitFailsWithItsSizeAndTheSettingAndLeavesNothing() {
+        LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), IMAGE_MAX,
+                imageBytes / 2, new LocalImageStore.Listener() {
+                }, Duration.ofHours(6));
+        assertThatThrownBy(() -> store.pull(ImageRef.parse(a))).isInstanceOf(ImageException.class)
+                .hasMessageContaining("image " + a + " is too big")
+                .hasMessageMatching(".*more than [0-9.]+ (KiB|MiB).*")
+                .hasMessageContaining("raise cache_max_mb in scar.cfg");
+        assertThat(dir.resolve("cache/images")).doesNotExist();
+        assertThat(dir.resolve("cache/tmp")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
+                p -> assertThat(p).isEmptyDirectory());
+    }
+
+    @Test
+    void whatRunTreesWroteCountsAgainstTheCapButTheirHardlinksDoNot() throws Exception {
+        LocalImageStore store = store(2.5);
+        Image first = store.pull(ImageRef.parse(a));
+        // a spare tree of the image: hardlinks, no space of its own
+        try (RunRootfs run = RunRootfs.acquire(first.rootfs(), store.runsDir(first), "req-1")) {
+            run.seal();
+        }
+        assertThat(Files.list(dir.resolve("cache/runs"))).hasSize(1);
+        Image second = store.pull(ImageRef.parse(b));
+        assertThat(store.find(first.id())).isPresent(); // two images fit: the spare cost nothing
+
+        // a run in progress that wrote an image's worth of output
+        Path output = Files.createDirectories(dir.resolve("cache/runs/req-2")).resolve("out");
+        Files.write(output, new byte[(int) imageBytes]);
+        usedAgo(second, Duration.ofMinutes(1));
+        usedAgo(first, Duration.ofMinutes(5));
+        store.pull(ImageRef.parse(c));
+        assertThat(store.find(first.id())).isEmpty();
+        assertThat(store.find(second.id())).isEmpty();
+        // the evicted image's spare tree went with it (its files would no longer be shared)
+        try (var runs = Files.list(dir.resolve("cache/runs"))) {
+            assertThat(runs.map(p -> p.getFileName().toString())).containsExactly("req-2");
+        }
+    }
+}
