@@ -87,7 +87,8 @@ class BucketBatchTest extends CommandTestBase {
         Outcome run = scar("run", "-es", "picky", "picky");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out()).contains("4 file(s), 2 succeeded, 2 failed, 4 output(s)");
+        // stderr in the message: a rare extra failure was once seen here and its cause is unknown
+        assertThat(run.out()).as(run.err()).contains("4 file(s), 2 succeeded, 2 failed, 4 output(s)");
         assertThat(run.err()).containsPattern("failed: input/bad-1 \\(request [0-9a-f-]{36}\\): exit code 4: error: cannot parse bad-1")
                 .containsPattern("failed: input/bad-2 \\(request [0-9a-f-]{36}\\): exit code 4: error: cannot parse bad-2");
         // A failed run keeps its output and its input.
