@@ -1,12 +1,8 @@
 package scar.exec;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +19,6 @@ import java.util.function.Consumer;
  * process's, 128+N for a signal.
  */
 public final class BwrapExecutor implements ContainerExecutor {
-    private static final File DEV_NULL = new File("/dev/null");
-    private static final int MAX_PIECE_BYTES = 64 * 1024;
 
     private final Path bwrap;
     private final long outputCap;
@@ -49,7 +43,7 @@ public final class BwrapExecutor implements ContainerExecutor {
     private void probe() {
         try {
             Process p = new ProcessBuilder(bwrap.toString(), "--ro-bind", "/", "/", "--unshare-user", "--unshare-pid",
-                    "true").redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(DEV_NULL)).start();
+                    "true").redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(NamespaceRun.DEV_NULL)).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
@@ -84,52 +78,6 @@ public final class BwrapExecutor implements ContainerExecutor {
 
     @Override
     public ExecResult run(ContainerSpec spec, Consumer<String> lines) {
-        if (spec.argv().isEmpty() || spec.argv().get(0).isEmpty()) {
-            throw new IllegalArgumentException("nothing to run: the command is empty");
-        }
-        long start = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(command(spec)).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-        pb.environment().clear();
-        pb.environment().putAll(spec.env());
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start bwrap (" + bwrap + "): " + e.getMessage(), e);
-        }
-        CappedText output = new CappedText(outputCap);
-        Thread pump = pump(process.getInputStream(), lines, output, process.pid());
-        boolean timedOut = false;
-        try {
-            if (!process.waitFor(spec.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                process.destroyForcibly(); // --die-with-parent: the namespace's init dies, and all in it
-                process.waitFor();
-            }
-            pump.join(1000);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            timedOut = true;
-        }
-        int code = timedOut ? 137 : process.exitValue();
-        return new ExecResult(code, timedOut, output.text(), output.truncated(), Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    private static Thread pump(InputStream in, Consumer<String> lines, CappedText output, long pid) {
-        Thread t = new Thread(() -> {
-            try (in) {
-                new LineSplitter(MAX_PIECE_BYTES).pump(in, (text, newline) -> {
-                    lines.accept(text);
-                    output.append(text, newline);
-                });
-            } catch (IOException e) {
-                // the pipe closed under us: the run is over
-            }
-        }, "bwrap-output-" + pid);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return NamespaceRun.run(command(spec), spec, lines, outputCap, "bwrap (" + bwrap + ")");
     }
 }

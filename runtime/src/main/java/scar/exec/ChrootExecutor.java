@@ -1,12 +1,9 @@
 package scar.exec;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +23,6 @@ import java.util.function.Consumer;
  * environment is exactly the spec's.
  */
 public final class ChrootExecutor implements ContainerExecutor {
-    private static final File DEV_NULL = new File("/dev/null");
-    private static final int MAX_PIECE_BYTES = 64 * 1024;
     /** $1 unshare, $2 rootfs, then pairs of (host dir, container path) up to "--", then uid, gid, working dir, argv. */
     private static final String INIT = """
             set -e
@@ -70,7 +65,7 @@ public final class ChrootExecutor implements ContainerExecutor {
     private void probe() {
         try {
             Process p = new ProcessBuilder(unshare.toString(), "--mount", "--pid", "--fork", "--kill-child", "/bin/true")
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(DEV_NULL)).start();
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(NamespaceRun.DEV_NULL)).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
@@ -131,52 +126,6 @@ public final class ChrootExecutor implements ContainerExecutor {
 
     @Override
     public ExecResult run(ContainerSpec spec, Consumer<String> lines) {
-        if (spec.argv().isEmpty() || spec.argv().get(0).isEmpty()) {
-            throw new IllegalArgumentException("nothing to run: the command is empty");
-        }
-        long start = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(command(spec)).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
-        pb.environment().clear();
-        pb.environment().putAll(spec.env());
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start unshare (" + unshare + "): " + e.getMessage(), e);
-        }
-        CappedText output = new CappedText(outputCap);
-        Thread pump = pump(process.getInputStream(), lines, output, process.pid());
-        boolean timedOut = false;
-        try {
-            if (!process.waitFor(spec.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                process.destroyForcibly(); // --kill-child: the namespace's init dies, and all in it
-                process.waitFor();
-            }
-            pump.join(1000);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            timedOut = true;
-        }
-        int code = timedOut ? 137 : process.exitValue();
-        return new ExecResult(code, timedOut, output.text(), output.truncated(), Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    private static Thread pump(InputStream in, Consumer<String> lines, CappedText output, long pid) {
-        Thread t = new Thread(() -> {
-            try (in) {
-                new LineSplitter(MAX_PIECE_BYTES).pump(in, (text, newline) -> {
-                    lines.accept(text);
-                    output.append(text, newline);
-                });
-            } catch (IOException e) {
-                // the pipe closed under us: the run is over
-            }
-        }, "chroot-output-" + pid);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return NamespaceRun.run(command(spec), spec, lines, outputCap, "unshare (" + unshare + ")");
     }
 }
