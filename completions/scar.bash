@@ -1,7 +1,7 @@
 # scar completion for bash.
 # Install: source this file from ~/.bashrc, or copy it to ~/.local/share/bash-completion/completions/scar
 # GENERATED from scar's command definitions by scar.completion.CompletionScripts; do not edit.
-# Function names and images come from $SCAR_CONFIG_FOLDER/completion, which scar keeps up to date.
+# Function names, images and buckets come from $SCAR_CONFIG_FOLDER/completion, which scar keeps up to date.
 
 _scar_names() {
   local dir="${SCAR_CONFIG_FOLDER:-$HOME/.scar}/completion" key=local line
@@ -24,10 +24,41 @@ _scar_profiles() {
   done
 }
 
+# -b BUCKET[/PATH]: bucket names with a '/', then (local target only: on aws a listing
+# needs a JVM and the network) the folders and keys one level down, read from the
+# bucket's folder directly. Hostile input ('..', links, odd characters) offers nothing.
+_scar_bucket_paths() {
+  local dir="${SCAR_CONFIG_FOLDER:-$HOME/.scar}" key=local entry name root path rest
+  if [[ "$cur" != */* ]]; then
+    COMPREPLY=( $(compgen -W "$(_scar_names buckets)" -S / -- "$cur") )
+    compopt -o nospace 2>/dev/null
+    return 0
+  fi
+  [ -r "$dir/completion/default" ] && read -r key < "$dir/completion/default"
+  [ "$key" = local ] || return 0
+  case "${cur%%/*}" in ''|*[!a-z0-9.-]*) return 0 ;; esac
+  case "/$cur" in */../*|*/./*|*//*|*/.|*/..) return 0 ;; esac
+  root="$dir/local/buckets" path="$dir/local/buckets" rest="${cur%/*}"
+  while :; do
+    path="$path/${rest%%/*}"
+    [ -d "$path" ] && [ ! -L "$path" ] || return 0
+    [[ "$rest" == */* ]] || break
+    rest="${rest#*/}"
+  done
+  for entry in "$root/$cur"*; do
+    [ -e "$entry" ] && [ ! -L "$entry" ] || continue
+    name="${entry#"$root/"}"
+    case "${entry##*/}" in .scar-tmp-*) continue ;; esac
+    if [ -d "$entry" ]; then COMPREPLY+=( "$name/" ); else COMPREPLY+=( "$name" ); fi
+  done
+  compopt -o nospace 2>/dev/null
+}
+
 _scar_values() {
   local IFS=$'\n'
   case "$1" in
-    functions|images) COMPREPLY=( $(compgen -W "$(_scar_names "$1")" -- "$cur") ) ;;
+    functions|images|buckets) COMPREPLY=( $(compgen -W "$(_scar_names "$1")" -- "$cur") ) ;;
+    bucket-paths) _scar_bucket_paths ;;
     profiles) COMPREPLY=( $(compgen -W "$(_scar_profiles)" -- "$cur") ) ;;
     path) compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -f -- "$cur") ) ;;
     none) COMPREPLY=() ;;
@@ -72,7 +103,7 @@ _scar() {
         -s|--init-script) _scar_values 'path'; return 0 ;;
         -i|--image) _scar_values 'images'; return 0 ;;
         -if|--image-file) _scar_values 'path'; return 0 ;;
-        -es|--event-source) _scar_values 'none'; return 0 ;;
+        -es|--event-source) _scar_values 'buckets'; return 0 ;;
       esac
       if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-n --name -m --memory -t --time -tt --timeout-threshold -d --description -e --env -s --init-script -i --image -if --image-file -es --event-source --json -v --verbose -h --help -V --version" -- "$cur") ); return 0; fi
       _scar_position '-n --name -m --memory -t --time -tt --timeout-threshold -d --description -e --env -s --init-script -i --image -if --image-file -es --event-source'
@@ -85,7 +116,7 @@ _scar() {
         -n|--name) _scar_values 'functions'; return 0 ;;
         -s|--script) _scar_values 'path'; return 0 ;;
         -e|--env) _scar_values 'none'; return 0 ;;
-        -es|--event-source) _scar_values 'none'; return 0 ;;
+        -es|--event-source) _scar_values 'buckets'; return 0 ;;
       esac
       if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-n --name -s --script -e --env --json -v --verbose -es --event-source --retry-failed -a --async -f --follow -h --help -V --version" -- "$cur") ); return 0; fi
       _scar_position '-n --name -s --script -e --env -es --event-source'
@@ -95,7 +126,7 @@ _scar() {
       ;;
     ls)
       case "$prev" in
-        -b|--bucket) _scar_values 'none'; return 0 ;;
+        -b|--bucket) _scar_values 'bucket-paths'; return 0 ;;
       esac
       if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "--json -v --verbose -b --bucket -h --help -V --version" -- "$cur") ); return 0; fi
       ;;
@@ -175,14 +206,14 @@ _scar() {
       ;;
     put)
       case "$prev" in
-        -b|--bucket) _scar_values 'none'; return 0 ;;
+        -b|--bucket) _scar_values 'bucket-paths'; return 0 ;;
         -p|--path) _scar_values 'path'; return 0 ;;
       esac
       if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-b --bucket -p --path --json -h --help -V --version" -- "$cur") ); return 0; fi
       ;;
     get)
       case "$prev" in
-        -b|--bucket) _scar_values 'none'; return 0 ;;
+        -b|--bucket) _scar_values 'bucket-paths'; return 0 ;;
         -p|--path) _scar_values 'path'; return 0 ;;
       esac
       if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-b --bucket -p --path -h --help -V --version" -- "$cur") ); return 0; fi

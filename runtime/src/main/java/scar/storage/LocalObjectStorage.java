@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -106,6 +107,63 @@ public final class LocalObjectStorage implements ObjectStorage {
         }
         objects.sort(Comparator.comparing(ObjectInfo::key));
         return objects;
+    }
+
+    @Override
+    public List<String> buckets() {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                // a folder someone made by hand with a name S3 would refuse is not a bucket
+                if (BucketNames.isValid(name) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    names.add(name);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new StorageException("cannot list buckets in " + root + ": " + e.getMessage(), e);
+        }
+        names.sort(Comparator.naturalOrder());
+        return names;
+    }
+
+    @Override
+    public List<String> children(String bucket, String prefix, int max) {
+        String clean = prefix == null ? "" : prefix;
+        int slash = clean.lastIndexOf('/');
+        String folder = slash < 0 ? "" : clean.substring(0, slash);
+        String start = clean.substring(slash + 1);
+        if (!folder.isEmpty()) {
+            ObjectKeys.requirePrefix(folder);
+        }
+        Path dir = existingBucket(bucket);
+        Path where = folder.isEmpty() ? dir : dir.resolve(folder);
+        List<String> result = new ArrayList<>();
+        if (!folder.isEmpty() && (!noLinksBelow(dir, folder + "/x") || !Files.isDirectory(where, LinkOption.NOFOLLOW_LINKS))) {
+            return result;
+        }
+        String base = folder.isEmpty() ? "" : folder + "/";
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(where)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.startsWith(start) || name.startsWith(ObjectKeys.TEMP_PREFIX)
+                        || !ObjectKeys.isValid(base + name)) {
+                    continue;
+                }
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    result.add(base + name + "/");
+                } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    result.add(base + name);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new StorageException("cannot list bucket " + bucket + ": " + e.getMessage(), e);
+        }
+        result.sort(Comparator.naturalOrder());
+        return result.size() > max ? List.copyOf(result.subList(0, max)) : result;
     }
 
     @Override

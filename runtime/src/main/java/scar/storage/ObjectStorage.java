@@ -35,4 +35,15 @@ public interface ObjectStorage {
 
     /** Deletes an object; false when there was none. */
     boolean delete(String bucket, String key);
+
+    /** The names of the buckets, sorted (for TAB). */
+    List<String> buckets();
+
+    /**
+     * One level of a bucket, like a directory listing, for TAB: the keys and the folders (ending
+     * in '/') directly under the folder part of {@code prefix} that start with {@code prefix},
+     * sorted, at most {@code max}. {@code children(b, "input/ph", n)} may give
+     * {@code input/photo.jpg} and {@code input/photos/}.
+     */
+    List<String> children(String bucket, String prefix, int max);
 }

@@ -17,6 +17,7 @@ final class BucketBinding {
         storage.createFolder(bucket, StorageTrigger.INPUT_FOLDER);
         storage.createFolder(bucket, StorageTrigger.OUTPUT_FOLDER);
         session.target().bind(function, bucket);
+        session.context().bucketChanged(bucket);
         int waiting = storage.list(bucket, StorageTrigger.INPUT_FOLDER).size();
         session.console().println("Bucket '" + bucket + "' bound: each file under " + bucket + "/input/ invokes '"
                 + function + "'; results go to " + bucket + "/output/.");

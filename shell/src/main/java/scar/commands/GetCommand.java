@@ -27,7 +27,7 @@ public final class GetCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-b", "--bucket"}, required = true, paramLabel = "BUCKET[/PATH]", description = "What to download")
+    @Option(names = {"-b", "--bucket"}, required = true, paramLabel = "BUCKET[/PATH]", completionCandidates = scar.completion.Candidates.BucketPaths.class, description = "What to download")
     String bucket;
 
     @Option(names = {"-p", "--path"}, paramLabel = "PATH", description = "Where to write (default: the current folder)")

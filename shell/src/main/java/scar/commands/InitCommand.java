@@ -55,7 +55,7 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = {"-if", "--image-file"}, paramLabel = "FILE", description = "Image from a 'docker save' tarball, an OCI archive or an OCI layout directory")
     Path imageFile;
 
-    @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET",
+    @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET", completionCandidates = scar.completion.Candidates.Buckets.class,
             description = "Bind to BUCKET (created with input/ and output/ if needed): each new file under input/ invokes the function")
     String eventSource;
 

@@ -19,7 +19,7 @@ public final class LsCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "More columns, and how long the listing took (on stderr)")
     boolean verbose;
 
-    @Option(names = {"-b", "--bucket"}, paramLabel = "BUCKET[/PATH]", description = "List the keys of a bucket, with size and time")
+    @Option(names = {"-b", "--bucket"}, paramLabel = "BUCKET[/PATH]", completionCandidates = scar.completion.Candidates.BucketPaths.class, description = "List the keys of a bucket, with size and time")
     String bucket;
 
     @picocli.CommandLine.Spec

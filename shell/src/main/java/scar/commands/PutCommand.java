@@ -36,7 +36,7 @@ public final class PutCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-b", "--bucket"}, required = true, paramLabel = "BUCKET[/FOLDER]", description = "Where to upload")
+    @Option(names = {"-b", "--bucket"}, required = true, paramLabel = "BUCKET[/FOLDER]", completionCandidates = scar.completion.Candidates.BucketPaths.class, description = "Where to upload")
     String bucket;
 
     @Option(names = {"-p", "--path"}, required = true, paramLabel = "PATH", description = "File or folder to upload")
@@ -61,6 +61,7 @@ public final class PutCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> upload : uploads.entrySet()) {
             storage.put(where.bucket(), upload.getKey(), upload.getValue());
         }
+        session.context().bucketChanged(where.bucket());
         String uploaded = "Uploaded " + uploads.size() + " file(s) to " + where + ".";
         if (json) {
             session.console().info(uploaded); // stdout carries only the batch document

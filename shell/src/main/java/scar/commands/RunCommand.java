@@ -52,7 +52,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also print the whole response with timings (on stderr; inside the JSON with --json)")
     boolean verbose;
 
-    @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET",
+    @Option(names = {"-es", "--event-source"}, paramLabel = "BUCKET", completionCandidates = scar.completion.Candidates.Buckets.class,
             description = "Run once per file in BUCKET's input/ (pending ones; the function bound to it by default)")
     String eventSource;
 

@@ -26,6 +26,25 @@ public final class Candidates {
         }
     }
 
+    /** Bucket names of the session's target ({@code -es}); from {@link CompletionCache}. */
+    public static final class Buckets implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.<String>of().iterator();
+        }
+    }
+
+    /**
+     * {@code BUCKET[/PATH]} ({@code -b}): bucket names, then after {@code BUCKET/} the folders and
+     * keys inside it, one level at a time like a path.
+     */
+    public static final class BucketPaths implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.<String>of().iterator();
+        }
+    }
+
     /** Request ids of the latest invocations, newest first (log -ri); from the target's logs. */
     public static final class RequestIds implements Iterable<String> {
         @Override

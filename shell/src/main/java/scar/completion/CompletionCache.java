@@ -2,6 +2,8 @@ package scar.completion;
 
 import scar.invoke.FunctionSpec;
 import scar.session.TargetKey;
+import scar.storage.BucketNames;
+import scar.storage.ObjectKeys;
 import scar.target.FunctionNames;
 import scar.target.Target;
 
@@ -14,7 +16,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,16 +28,26 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Function names and image references of one target, for TAB. A TAB never waits on the target
+ * Function names, image references and bucket names of one target, for TAB. A TAB never waits on the target
  * for long: it gets the cached names and, when they are older than the TTL, a refresh starts
  * behind it. Commands that create or remove functions update the cache at once.
  * <p>
- * The names are also written to {@code completion/functions.KEY.txt} under the config folder,
- * one per line, for the bash/zsh scripts, which read them without starting a JVM.
+ * The names are also written to {@code completion/functions.KEY.txt} (and {@code images.KEY.txt},
+ * {@code buckets.KEY.txt}) under the config folder, one per line, for the bash/zsh scripts, which
+ * read them without starting a JVM. Keys inside a bucket are listed one level at a time when a
+ * TAB asks, and kept for a few seconds; they are not written to files.
  */
 public final class CompletionCache {
     /** The longest a TAB waits when nothing at all is cached yet. */
     static final long FIRST_LOAD_WAIT_MILLIS = 100;
+    /** A bucket's folder listing is trusted this long: objects come and go faster than functions. */
+    static final Duration LISTING_TTL = Duration.ofSeconds(5);
+    /** At most this many keys and folders of one folder are offered (one S3 page). */
+    static final int MAX_CHILDREN = 1000;
+
+    /** One folder's listing, or the listing under way. */
+    private record Listing(List<String> children, long listedAt, CompletableFuture<List<String>> pending) {
+    }
 
     private final Path folder;
     private final TargetKey key;
@@ -43,8 +57,13 @@ public final class CompletionCache {
     private final boolean defaultTarget;
     private TreeSet<String> functions;
     private TreeSet<String> images;
+    private TreeSet<String> buckets;
+    /** One level of a bucket ("BUCKET/FOLDER/") to what it held when last listed. */
+    private final Map<String, Listing> listings = new HashMap<>();
     private long refreshedAt;
     private boolean fetched;
+    /** Counts the changes commands made, so a listing that raced with one is not applied. */
+    private long changes;
     private CompletableFuture<Void> refreshing;
 
     public CompletionCache(Path folder, TargetKey key, Supplier<Target> target, Supplier<Executor> background,
@@ -59,6 +78,14 @@ public final class CompletionCache {
 
     /** Function names for TAB, sorted; starts a background refresh when they are stale. */
     public List<String> functionNames() {
+        awaitFirstLoad();
+        synchronized (this) {
+            return List.copyOf(functions);
+        }
+    }
+
+    /** Starts a refresh when the names are stale; waits for it only briefly, and only when nothing is known. */
+    private void awaitFirstLoad() {
         CompletableFuture<Void> pending = refreshIfStale();
         if (pending != null && !hasAnything()) {
             try {
@@ -68,9 +95,6 @@ public final class CompletionCache {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        synchronized (this) {
-            return List.copyOf(functions);
         }
     }
 
@@ -86,6 +110,123 @@ public final class CompletionCache {
         }
     }
 
+    /** Bucket names for TAB ({@code -es}, {@code -b}), sorted; refreshed with the function names. */
+    public List<String> bucketNames() {
+        awaitFirstLoad();
+        synchronized (this) {
+            return List.copyOf(buckets);
+        }
+    }
+
+    /**
+     * Keys and folders (ending in '/') of {@code bucket} that start with {@code prefix}, one level
+     * deep, as keys. On the local target the folder is read at once; elsewhere it is listed in the
+     * background: a TAB waits at most ~100 ms for the listing, and otherwise offers what the folder
+     * held the last time (nothing the first time).
+     */
+    public List<String> objects(String bucket, String prefix) {
+        if (!BucketNames.isValid(bucket) || prefix.contains("\\")) {
+            return List.of();
+        }
+        String folder = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+        if (!folder.isEmpty() && ObjectKeys.problem(folder.substring(0, folder.length() - 1), true) != null) {
+            return List.of(); // '..', '//' and friends name nothing inside a bucket
+        }
+        if (key.isLocal()) {
+            // one directory read on this machine: fresher than any cache, and well under the budget
+            try {
+                return matchingKeys(listChildren(bucket, folder), prefix);
+            } catch (RuntimeException e) {
+                return List.of(); // no such bucket, or unreadable: nothing to offer
+            }
+        }
+        String where = bucket + "/" + folder;
+        CompletableFuture<List<String>> pending;
+        List<String> known;
+        synchronized (this) {
+            Listing listing = listings.get(where);
+            boolean fresh = listing != null && listing.pending() == null
+                    && System.nanoTime() - listing.listedAt() < LISTING_TTL.toNanos();
+            known = listing == null ? List.of() : listing.children();
+            if (fresh) {
+                return matchingKeys(known, prefix);
+            }
+            if (listing != null && listing.pending() != null) {
+                pending = listing.pending();
+            } else {
+                pending = CompletableFuture.supplyAsync(() -> listChildren(bucket, folder), background.get());
+                CompletableFuture<List<String>> started = pending;
+                listings.put(where, new Listing(known, listing == null ? 0 : listing.listedAt(), started));
+                started.whenComplete((children, failure) -> listed(where, started, children));
+            }
+        }
+        try {
+            return matchingKeys(pending.get(FIRST_LOAD_WAIT_MILLIS, TimeUnit.MILLISECONDS), prefix);
+        } catch (TimeoutException | ExecutionException e) {
+            return matchingKeys(known, prefix);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return matchingKeys(known, prefix);
+        }
+    }
+
+    private List<String> listChildren(String bucket, String folder) {
+        return target.get().storage().children(bucket, folder, MAX_CHILDREN);
+    }
+
+    private synchronized void listed(String where, CompletableFuture<List<String>> which, List<String> children) {
+        Listing current = listings.get(where);
+        if (current == null || current.pending() != which) {
+            return; // dropped meanwhile (a put into the bucket): a newer listing will come
+        }
+        listings.put(where, children == null
+                ? new Listing(current.children(), current.listedAt(), null) // failed: keep the old, retry next TAB
+                : new Listing(List.copyOf(children), System.nanoTime(), null));
+    }
+
+    private static List<String> matchingKeys(List<String> children, String prefix) {
+        List<String> result = new ArrayList<>();
+        for (String child : children) {
+            if (child.startsWith(prefix)) {
+                result.add(child);
+            }
+        }
+        return result;
+    }
+
+    /** A bucket was created or written to: TAB offers it at once, and its folders are listed anew. */
+    public synchronized void bucketChanged(String bucket) {
+        changes++;
+        loadFiles();
+        if (BucketNames.isValid(bucket)) {
+            buckets.add(bucket);
+        }
+        listings.keySet().removeIf(where -> where.startsWith(bucket + "/"));
+        write();
+    }
+
+    private synchronized void replaceBuckets(List<String> all) {
+        if (all == null) {
+            return;
+        }
+        buckets = new TreeSet<>();
+        for (String bucket : all) {
+            if (BucketNames.isValid(bucket)) {
+                buckets.add(bucket);
+            }
+        }
+        write();
+    }
+
+    /** The target's buckets, or null when it has none or they cannot be listed now (the old names stay). */
+    private List<String> listBuckets() {
+        try {
+            return target.get().storage().buckets();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Image references of the functions of this target, for {@code init}'s IMAGE. */
     public synchronized List<String> images() {
         loadFiles();
@@ -93,6 +234,7 @@ public final class CompletionCache {
     }
 
     public synchronized void added(FunctionSpec function) {
+        changes++;
         loadFiles();
         if (FunctionNames.isValid(function.name())) {
             functions.add(function.name());
@@ -102,12 +244,14 @@ public final class CompletionCache {
     }
 
     public synchronized void removed(String name) {
+        changes++;
         loadFiles();
         functions.remove(name);
         write();
     }
 
     public synchronized void replaceAll(Collection<FunctionSpec> all) {
+        loadFiles(); // the buckets a previous scar wrote stay until they are listed
         functions = new TreeSet<>();
         images = new TreeSet<>();
         for (FunctionSpec function : all) {
@@ -141,8 +285,26 @@ public final class CompletionCache {
         if (fetched && System.nanoTime() - refreshedAt < ttlNanos) {
             return null;
         }
-        refreshing = CompletableFuture.runAsync(() -> replaceAll(target.get().list()), background.get());
+        long seen = changes;
+        refreshing = CompletableFuture.runAsync(() -> {
+            List<FunctionSpec> listed = target.get().list();
+            List<String> bucketList = listBuckets();
+            refreshed(seen, listed, bucketList);
+        }, background.get());
         return refreshing;
+    }
+
+    /**
+     * A background listing is applied only when no command changed the names while it ran: a
+     * listing taken before a {@code put} must not drop the bucket the put just made. When one did,
+     * the next TAB lists again.
+     */
+    private synchronized void refreshed(long seen, List<FunctionSpec> listed, List<String> bucketList) {
+        if (changes != seen) {
+            return;
+        }
+        replaceAll(listed);
+        replaceBuckets(bucketList);
     }
 
     /** The names a previous scar wrote, so a new shell completes at once, before any listing. */
@@ -152,6 +314,7 @@ public final class CompletionCache {
         }
         functions = new TreeSet<>(readNames(functionsFile()));
         images = new TreeSet<>(readNames(imagesFile()));
+        buckets = new TreeSet<>(readNames(bucketsFile()));
     }
 
     private List<String> readNames(Path file) {
@@ -181,6 +344,7 @@ public final class CompletionCache {
             Files.createDirectories(folder);
             writeAtomically(functionsFile(), String.join("\n", functions) + (functions.isEmpty() ? "" : "\n"));
             writeAtomically(imagesFile(), String.join("\n", images) + (images.isEmpty() ? "" : "\n"));
+            writeAtomically(bucketsFile(), String.join("\n", buckets) + (buckets.isEmpty() ? "" : "\n"));
             if (defaultTarget) {
                 writeAtomically(folder.resolve("default"), key.fileKey() + "\n");
             }
@@ -206,5 +370,9 @@ public final class CompletionCache {
 
     private Path imagesFile() {
         return folder == null ? null : folder.resolve("images." + key.fileKey() + ".txt");
+    }
+
+    private Path bucketsFile() {
+        return folder == null ? null : folder.resolve("buckets." + key.fileKey() + ".txt");
     }
 }

@@ -51,7 +51,7 @@ public final class CompletionScripts {
     private static String body(CommandSpec root) {
         StringBuilder s = new StringBuilder();
         s.append("# GENERATED from scar's command definitions by scar.completion.CompletionScripts; do not edit.\n");
-        s.append("# Function names and images come from $SCAR_CONFIG_FOLDER/completion, which scar keeps up to date.\n\n");
+        s.append("# Function names, images and buckets come from $SCAR_CONFIG_FOLDER/completion, which scar keeps up to date.\n\n");
         s.append("""
                 _scar_names() {
                   local dir="${SCAR_CONFIG_FOLDER:-$HOME/.scar}/completion" key=local line
@@ -74,10 +74,41 @@ public final class CompletionScripts {
                   done
                 }
 
+                # -b BUCKET[/PATH]: bucket names with a '/', then (local target only: on aws a listing
+                # needs a JVM and the network) the folders and keys one level down, read from the
+                # bucket's folder directly. Hostile input ('..', links, odd characters) offers nothing.
+                _scar_bucket_paths() {
+                  local dir="${SCAR_CONFIG_FOLDER:-$HOME/.scar}" key=local entry name root path rest
+                  if [[ "$cur" != */* ]]; then
+                    COMPREPLY=( $(compgen -W "$(_scar_names buckets)" -S / -- "$cur") )
+                    compopt -o nospace 2>/dev/null
+                    return 0
+                  fi
+                  [ -r "$dir/completion/default" ] && read -r key < "$dir/completion/default"
+                  [ "$key" = local ] || return 0
+                  case "${cur%%/*}" in ''|*[!a-z0-9.-]*) return 0 ;; esac
+                  case "/$cur" in */../*|*/./*|*//*|*/.|*/..) return 0 ;; esac
+                  root="$dir/local/buckets" path="$dir/local/buckets" rest="${cur%/*}"
+                  while :; do
+                    path="$path/${rest%%/*}"
+                    [ -d "$path" ] && [ ! -L "$path" ] || return 0
+                    [[ "$rest" == */* ]] || break
+                    rest="${rest#*/}"
+                  done
+                  for entry in "$root/$cur"*; do
+                    [ -e "$entry" ] && [ ! -L "$entry" ] || continue
+                    name="${entry#"$root/"}"
+                    case "${entry##*/}" in .scar-tmp-*) continue ;; esac
+                    if [ -d "$entry" ]; then COMPREPLY+=( "$name/" ); else COMPREPLY+=( "$name" ); fi
+                  done
+                  compopt -o nospace 2>/dev/null
+                }
+
                 _scar_values() {
                   local IFS=$'\\n'
                   case "$1" in
-                    functions|images) COMPREPLY=( $(compgen -W "$(_scar_names "$1")" -- "$cur") ) ;;
+                    functions|images|buckets) COMPREPLY=( $(compgen -W "$(_scar_names "$1")" -- "$cur") ) ;;
+                    bucket-paths) _scar_bucket_paths ;;
                     profiles) COMPREPLY=( $(compgen -W "$(_scar_profiles)" -- "$cur") ) ;;
                     path) compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -f -- "$cur") ) ;;
                     none) COMPREPLY=() ;;
@@ -175,6 +206,12 @@ public final class CompletionScripts {
         }
         if (candidates instanceof Candidates.Profiles) {
             return "profiles";
+        }
+        if (candidates instanceof Candidates.Buckets) {
+            return "buckets";
+        }
+        if (candidates instanceof Candidates.BucketPaths) {
+            return "bucket-paths";
         }
         if (Path.class.isAssignableFrom(arg.type()) || java.io.File.class.isAssignableFrom(arg.type())) {
             return "path";

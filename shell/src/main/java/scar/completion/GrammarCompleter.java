@@ -127,6 +127,12 @@ public final class GrammarCompleter {
         if (candidates instanceof Candidates.Images) {
             return matching(cache.get().images(), prefix);
         }
+        if (candidates instanceof Candidates.Buckets) {
+            return matching(cache.get().bucketNames(), prefix);
+        }
+        if (candidates instanceof Candidates.BucketPaths) {
+            return bucketPaths(prefix);
+        }
         if (candidates instanceof Candidates.RequestIds) {
             return matching(cache.get().requestIds(), prefix);
         }
@@ -139,6 +145,28 @@ public final class GrammarCompleter {
             return matching(values, prefix);
         }
         return List.of();
+    }
+
+    /**
+     * {@code -b}: a bucket name goes on with '/' (the same TAB may continue into it), a folder too;
+     * a key is complete.
+     */
+    private List<Candidate> bucketPaths(String prefix) {
+        List<Candidate> result = new ArrayList<>();
+        int slash = prefix.indexOf('/');
+        if (slash < 0) {
+            for (String bucket : cache.get().bucketNames()) {
+                if (bucket.startsWith(prefix)) {
+                    result.add(new Candidate(bucket + "/", false));
+                }
+            }
+            return result;
+        }
+        String bucket = prefix.substring(0, slash);
+        for (String child : cache.get().objects(bucket, prefix.substring(slash + 1))) {
+            result.add(new Candidate(bucket + "/" + child, !child.endsWith("/")));
+        }
+        return result;
     }
 
     private static List<Candidate> matching(Iterable<String> values, String prefix) {

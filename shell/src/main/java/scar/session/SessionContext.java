@@ -131,6 +131,11 @@ public final class SessionContext {
         completion().removed(function);
     }
 
+    /** Called by commands that create a bucket or write into one ({@code put}, {@code init -es}). */
+    public void bucketChanged(String bucket) {
+        completion().bucketChanged(bucket);
+    }
+
     /** Called with a full listing (ls), which is the freshest the cache can be. */
     public void functionsListed(List<FunctionSpec> functions) {
         completion().replaceAll(functions);

@@ -140,4 +140,63 @@ class TabCompletionTest extends SessionTestBase {
             executor.shutdownNow();
         }
     }
+
+    @Test
+    void aBucketPutAMomentAgoCompletesAndSoDoItsFoldersAndKeys() throws Exception {
+        session(Map.of());
+        Path photo = home.resolve("cat 1.jpg");
+        Files.writeString(photo, "meow");
+        assertThat(tab("init -es ph")).isEmpty();
+        assertThat(shell("put", "-b", "photos/input/2024", "-p", photo.toString()).exitCode()).isZero();
+
+        assertThat(tab("init -es ph")).containsExactly("photos");
+        assertThat(tab("run -es ")).containsExactly("photos");
+        assertThat(tab("ls -b p")).containsExactly("photos/");
+        assertThat(tab("ls -b photos/")).containsExactly("photos/input/");
+        assertThat(tab("get -b photos/input/")).containsExactly("photos/input/2024/");
+        assertThat(tab("put -b photos/input/2024/c")).containsExactly("photos/input/2024/cat 1.jpg");
+        assertThat(Files.readString(home.resolve("completion/buckets.local.txt"))).isEqualTo("photos\n");
+
+        // a second file in the same folder is offered at once: put drops the folder's listing
+        Files.writeString(home.resolve("cow.jpg"), "moo");
+        shell("put", "-b", "photos/input/2024", "-p", home.resolve("cow.jpg").toString());
+        assertThat(tab("get -b photos/input/2024/c"))
+                .containsExactly("photos/input/2024/cat 1.jpg", "photos/input/2024/cow.jpg");
+    }
+
+    @Test
+    void aBucketBoundByInitCompletesAndOneMadeOutsideScarAppearsWithTheNextListing() throws Exception {
+        session(Map.of());
+        createFunction("hello");
+        assertThat(shell("init", "-n", "bound", "-if", helloTarball.toString(), "-es", "uploads").exitCode()).isZero();
+        assertThat(tab("ls -b up")).containsExactly("uploads/");
+        assertThat(tab("ls -b uploads/")).containsExactly("uploads/input/", "uploads/output/");
+
+        Files.createDirectories(home.resolve("local/buckets/by-hand"));
+        session(Map.of()); // a new shell: its first TAB lists the target
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> tab("init -es b").contains("by-hand"));
+    }
+
+    @Test
+    void hostileBucketPathsOfferNothingOutsideTheBucket() throws Exception {
+        session(Map.of());
+        Files.writeString(home.resolve("secret.txt"), "x");
+        shell("put", "-b", "docs/input", "-p", home.resolve("secret.txt").toString());
+        Path buckets = home.resolve("local/buckets");
+        Files.createDirectories(buckets.resolve("Bad Name"));
+        Files.createSymbolicLink(buckets.resolve("docs/escape"), home);
+        Files.createSymbolicLink(buckets.resolve("linked"), home);
+
+        assertThat(tab("ls -b ")).containsExactly("docs/");
+        assertThat(tab("ls -b docs/")).containsExactly("docs/input/");
+        assertThat(tab("ls -b docs/escape/")).isEmpty();
+        assertThat(tab("ls -b docs/../")).isEmpty();
+        assertThat(tab("ls -b docs/input/../../")).isEmpty();
+        assertThat(tab("ls -b ../")).isEmpty();
+        assertThat(tab("ls -b linked/")).isEmpty();
+        assertThat(tab("ls -b Bad\\ Name/")).isEmpty();
+        assertThat(tab("ls -b docs//")).isEmpty();
+        assertThat(tab("ls -b nosuch/")).isEmpty();
+    }
 }

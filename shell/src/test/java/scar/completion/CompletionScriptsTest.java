@@ -70,6 +70,41 @@ class CompletionScriptsTest {
     }
 
     @Test
+    void bashCompletesBucketsThenFoldersAndKeysOfALocalBucket() throws Exception {
+        Files.createDirectories(home.resolve("completion"));
+        Files.writeString(home.resolve("completion/default"), "local\n");
+        Files.writeString(home.resolve("completion/buckets.local.txt"), "photos\nplans\ndocs\n");
+        Path photos = home.resolve("local/buckets/photos");
+        Files.createDirectories(photos.resolve("input/2024"));
+        Files.writeString(photos.resolve("input/a.jpg"), "x");
+        Files.writeString(photos.resolve("input/.scar-tmp-123"), "half");
+        Files.createSymbolicLink(photos.resolve("input/escape"), home);
+
+        assertThat(complete("scar init -es p")).containsExactly("photos", "plans");
+        assertThat(complete("scar run -es d")).containsExactly("docs");
+        assertThat(complete("scar ls -b ph")).containsExactly("photos/");
+        assertThat(complete("scar put -b photos/")).containsExactly("photos/input/");
+        assertThat(complete("scar get -b photos/input/")).containsExactly("photos/input/2024/", "photos/input/a.jpg");
+        assertThat(complete("scar ls -b photos/input/a")).containsExactly("photos/input/a.jpg");
+        // nothing outside the bucket, whatever is typed
+        assertThat(complete("scar ls -b photos/input/escape/")).isEmpty();
+        assertThat(complete("scar ls -b photos/../")).isEmpty();
+        assertThat(complete("scar ls -b ../")).isEmpty();
+        assertThat(complete("scar ls -b photos/$(touch pwned)")).isEmpty();
+        assertThat(home.resolve("pwned")).doesNotExist();
+    }
+
+    @Test
+    void bashOffersBucketNamesButNoKeysOnTheAwsTarget() throws Exception {
+        Files.createDirectories(home.resolve("completion"));
+        Files.writeString(home.resolve("completion/default"), "aws.dev.eu-west-1\n");
+        Files.writeString(home.resolve("completion/buckets.aws.dev.eu-west-1.txt"), "cloud-photos\n");
+        Files.createDirectories(home.resolve("local/buckets/cloud-photos/input"));
+        assertThat(complete("scar ls -b c")).containsExactly("cloud-photos/");
+        assertThat(complete("scar ls -b cloud-photos/")).isEmpty();
+    }
+
+    @Test
     void bashCompletesPathsForFileOptions() throws Exception {
         Files.writeString(home.resolve("show-env.sh"), "env\n");
         assertThat(complete("scar run hello -s " + home + "/show")).containsExactly(home + "/show-env.sh");

@@ -137,6 +137,47 @@ public final class S3ObjectStorage implements ObjectStorage {
     }
 
     @Override
+    public List<String> buckets() {
+        return call("s3:ListAllMyBuckets", "", () -> {
+            List<String> names = new ArrayList<>();
+            for (var bucket : s3.listBuckets().buckets()) {
+                if (BucketNames.isValid(bucket.name())) {
+                    names.add(bucket.name());
+                }
+            }
+            names.sort(Comparator.naturalOrder());
+            return names;
+        });
+    }
+
+    @Override
+    public List<String> children(String bucket, String prefix, int max) {
+        BucketNames.require(bucket);
+        String clean = prefix == null ? "" : prefix;
+        int slash = clean.lastIndexOf('/');
+        if (slash > 0) {
+            ObjectKeys.requirePrefix(clean.substring(0, slash));
+        }
+        // One page with a delimiter: S3 folds everything below a '/' into one common prefix.
+        return call("s3:ListBucket", bucket, () -> {
+            var page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(clean).delimiter("/").maxKeys(max));
+            List<String> result = new ArrayList<>();
+            for (var folder : page.commonPrefixes()) {
+                if (ObjectKeys.isValid(folder.prefix().substring(0, folder.prefix().length() - 1))) {
+                    result.add(folder.prefix());
+                }
+            }
+            for (S3Object object : page.contents()) {
+                if (!object.key().endsWith("/") && ObjectKeys.isValid(object.key())) {
+                    result.add(object.key());
+                }
+            }
+            result.sort(Comparator.naturalOrder());
+            return result.size() > max ? List.copyOf(result.subList(0, max)) : result;
+        });
+    }
+
+    @Override
     public Optional<ObjectInfo> head(String bucket, String key) {
         BucketNames.require(bucket);
         ObjectKeys.require(key);
