@@ -64,8 +64,10 @@ _scar_values() {
     none) COMPREPLY=() ;;
     *) IFS=' '; COMPREPLY=( $(compgen -W "$1" -- "$cur") ) ;;
   esac
-  # image references contain ':', which bash splits words at
-  if declare -F __ltrim_colon_completions >/dev/null; then __ltrim_colon_completions "$cur"; fi
+  # image references contain ':', which bash splits words at (zsh does not; its declare -F means float)
+  if [ -n "${BASH_VERSION-}" ] && declare -F __ltrim_colon_completions >/dev/null; then
+    __ltrim_colon_completions "$cur"
+  fi
 }
 
 # $1: options that take a value; sets pos (positional words before the cursor) and named (a -n was given)

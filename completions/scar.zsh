@@ -1,6 +1,7 @@
 #compdef scar
 # scar completion for zsh: bash's completion, through zsh's bashcompinit.
-# Install: copy this file as _scar into a directory of $fpath, or source it from ~/.zshrc.
+# Install: copy this file as _scar into a directory of $fpath (before compinit runs), or source it
+# from ~/.zshrc after compinit.
 autoload -U +X bashcompinit && bashcompinit
 # GENERATED from scar's command definitions by scar.completion.CompletionScripts; do not edit.
 # Function names, images and buckets come from $SCAR_CONFIG_FOLDER/completion, which scar keeps up to date.
@@ -66,8 +67,10 @@ _scar_values() {
     none) COMPREPLY=() ;;
     *) IFS=' '; COMPREPLY=( $(compgen -W "$1" -- "$cur") ) ;;
   esac
-  # image references contain ':', which bash splits words at
-  if declare -F __ltrim_colon_completions >/dev/null; then __ltrim_colon_completions "$cur"; fi
+  # image references contain ':', which bash splits words at (zsh does not; its declare -F means float)
+  if [ -n "${BASH_VERSION-}" ] && declare -F __ltrim_colon_completions >/dev/null; then
+    __ltrim_colon_completions "$cur"
+  fi
 }
 
 # $1: options that take a value; sets pos (positional words before the cursor) and named (a -n was given)
@@ -224,3 +227,6 @@ _scar() {
 }
 
 complete -F _scar scar
+# Autoloaded from $fpath, this file is the completion function itself and runs at the first TAB:
+# it has just replaced itself with the definitions above, so it completes that TAB through them.
+if (( $+compstate )); then _bash_complete -F _scar; fi

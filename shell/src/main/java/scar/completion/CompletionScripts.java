@@ -37,9 +37,13 @@ public final class CompletionScripts {
     public static String zsh(CommandSpec root) {
         return "#compdef scar\n"
                 + "# scar completion for zsh: bash's completion, through zsh's bashcompinit.\n"
-                + "# Install: copy this file as _scar into a directory of $fpath, or source it from ~/.zshrc.\n"
+                + "# Install: copy this file as _scar into a directory of $fpath (before compinit runs), or source it\n"
+                + "# from ~/.zshrc after compinit.\n"
                 + "autoload -U +X bashcompinit && bashcompinit\n"
-                + body(root);
+                + body(root)
+                + "# Autoloaded from $fpath, this file is the completion function itself and runs at the first TAB:\n"
+                + "# it has just replaced itself with the definitions above, so it completes that TAB through them.\n"
+                + "if (( $+compstate )); then _bash_complete -F _scar; fi\n";
     }
 
     public static String bash(CommandSpec root) {
@@ -114,8 +118,10 @@ public final class CompletionScripts {
                     none) COMPREPLY=() ;;
                     *) IFS=' '; COMPREPLY=( $(compgen -W "$1" -- "$cur") ) ;;
                   esac
-                  # image references contain ':', which bash splits words at
-                  if declare -F __ltrim_colon_completions >/dev/null; then __ltrim_colon_completions "$cur"; fi
+                  # image references contain ':', which bash splits words at (zsh does not; its declare -F means float)
+                  if [ -n "${BASH_VERSION-}" ] && declare -F __ltrim_colon_completions >/dev/null; then
+                    __ltrim_colon_completions "$cur"
+                  fi
                 }
 
                 # $1: options that take a value; sets pos (positional words before the cursor) and named (a -n was given)

@@ -111,6 +111,85 @@ class CompletionScriptsTest {
         assertThat(complete("scar init -if " + home + "/sh")).containsExactly(home + "/show-env.sh");
     }
 
+    @Test
+    void zshCompletesCommandsFunctionsBucketsAndKeysWhenSourced() throws Exception {
+        cacheFiles();
+        String setup = "autoload -U compinit && compinit -u -D\nsource '" + COMPLETIONS.resolve("scar.zsh").toAbsolutePath() + "'\n";
+        assertThat(zsh(setup, "scar r")).containsExactlyInAnyOrder("run", "rm", "region");
+        assertThat(zsh(setup, "scar run hel")).containsExactly("hello", "help-desk");
+        assertThat(zsh(setup, "scar rm -n o")).containsExactly("other");
+        assertThat(zsh(setup, "scar run hello hel")).isEmpty();
+        assertThat(zsh(setup, "scar target ")).containsExactly("local", "aws");
+        assertThat(zsh(setup, "scar init -es p")).containsExactly("photos");
+        assertThat(zsh(setup, "scar ls -b p")).containsExactly("photos/");
+        assertThat(zsh(setup, "scar get -b photos/input/")).containsExactly("photos/input/a.jpg");
+        assertThat(zsh(setup, "scar ls -b photos/../")).isEmpty();
+        assertThat(home.resolve("pwned")).doesNotExist();
+    }
+
+    @Test
+    void zshCompletesFromTheFirstTabWhenInstalledAsAnFpathFunction() throws Exception {
+        cacheFiles();
+        Path fpath = Files.createDirectories(home.resolve("zfunc"));
+        Files.copy(COMPLETIONS.resolve("scar.zsh"), fpath.resolve("_scar"));
+        String setup = "fpath=('" + fpath + "' $fpath)\nautoload -U compinit && compinit -u -D\n"
+                + "typeset -A compstate\n"; // as inside zsh's completion widget
+        assertThat(zsh(setup, "scar run hel")).containsExactly("hello", "help-desk");
+        // the second TAB goes through what the first one set up
+        assertThat(zsh(setup, "scar use o", "scar run o")).containsExactly("other");
+    }
+
+    private void cacheFiles() throws IOException {
+        Files.createDirectories(home.resolve("completion"));
+        Files.writeString(home.resolve("completion/default"), "local\n");
+        Files.writeString(home.resolve("completion/functions.local.txt"), "hello\nhelp-desk\nother\n$(touch pwned)\n");
+        Files.writeString(home.resolve("completion/buckets.local.txt"), "photos\n");
+        Files.createDirectories(home.resolve("local/buckets/photos/input"));
+        Files.writeString(home.resolve("local/buckets/photos/input/a.jpg"), "x");
+    }
+
+    /**
+     * Completes the lines in zsh ({@code zsh -f}, compinit, the script installed by {@code setup}) the
+     * way zsh's completion widget would: {@code words}/{@code CURRENT}/{@code PREFIX} set and scar's
+     * completion function run; compadd, which only works inside the widget, is replaced by one that
+     * prints the matches zsh would offer for the prefix. Anything on stderr fails the test: in a
+     * terminal it would be printed over the command line.
+     */
+    private List<String> zsh(String setup, String... lines) throws Exception {
+        StringBuilder tabs = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            tabs.append("tab ");
+            for (String word : lines[i].split(" ", -1)) {
+                tabs.append('\'').append(word.replace("'", "'\\''")).append("' ");
+            }
+            tabs.append(i < lines.length - 1 ? ">/dev/null\n" : "\n"); // only the last line's matches are returned
+        }
+        String script = setup + """
+                compadd() {
+                  while (( $# )) && [[ $1 != - ]]; do shift; done; shift
+                  local m; for m in "$@"; do [[ $m == ${PREFIX}* ]] && print -r -- "$m"; done; return 0
+                }
+                tab() { words=("$@"); CURRENT=$#; PREFIX=${words[-1]}; IPREFIX= QIPREFIX= SUFFIX= ISUFFIX=; ${=_comps[scar]} }
+                """ + tabs;
+        Path file = Files.createTempFile(home, "tab", ".zsh");
+        Files.writeString(file, script);
+        ProcessBuilder builder = new ProcessBuilder("zsh", "-f", file.toString());
+        builder.environment().put("SCAR_CONFIG_FOLDER", home.toString());
+        builder.environment().put("HOME", home.toString());
+        builder.directory(home.toFile());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new AssertionError("zsh is not installed: scripts/test installs it (apt-get install zsh)", e);
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(err).as("zsh wrote to the terminal").isEmpty();
+        return out.lines().toList();
+    }
+
     /** Runs bash's completion function as bash would for the line (a trailing space starts a new word). */
     private List<String> complete(String line) throws Exception {
         String[] words = line.split(" ", -1);
