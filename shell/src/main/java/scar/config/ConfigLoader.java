@@ -1,14 +1,8 @@
 package scar.config;
 
-import org.ini4j.Config;
-import org.ini4j.Ini;
-import org.ini4j.InvalidFileFormatException;
 import org.ini4j.Profile;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,59 +53,64 @@ public final class ConfigLoader {
     }
 
     public ScarConfig load() {
+        return parse(read());
+    }
+
+    /** scar.cfg, parsed; written with commented defaults first when there is none. */
+    public ConfigFile read() {
         Path file = folder.configFile();
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, DEFAULT_FILE);
             }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            Ini ini = new Ini();
-            Config config = Config.getGlobal().clone();
-            config.setEscape(false);
-            ini.setConfig(config);
-            try (Reader reader = Files.newBufferedReader(file)) {
-                ini.load(reader);
-            } catch (InvalidFileFormatException e) {
-                throw new ConfigException(file + ": " + describeFormatError(e, lines)
-                        + "; fix the line or delete the file to get the defaults back");
-            }
-            Profile.Section section = ini.get(SECTION);
-            ScarConfig defaults = ScarConfig.defaults();
-            if (section == null) {
-                return defaults;
-            }
-            for (String key : section.keySet()) {
-                if (!KNOWN_KEYS.contains(key)) {
-                    throw new ConfigException(file + ":" + lineOf(lines, key) + ": unknown key '" + key
-                            + "' in [scar]; known keys: " + String.join(", ", KNOWN_KEYS.stream().sorted().toList()));
-                }
-            }
-            var reader = new SectionReader(file, lines, section);
-            String target = reader.text("target", defaults.target());
-            if (!target.equals("local") && !target.equals("aws")) {
-                throw new ConfigException(file + ":" + lineOf(lines, "target") + ": target = '" + target
-                        + "' is not a target; use local or aws");
-            }
-            int retention = reader.number("log_retention_days", defaults.logRetentionDays());
-            if (retention < 1 || retention > 3650) {
-                throw new ConfigException(file + ":" + lineOf(lines, "log_retention_days") + ": log_retention_days = "
-                        + retention + " is out of range; use a number of days from 1 to 3650");
-            }
-            return new ScarConfig(
-                    target,
-                    reader.text("lambda_description", defaults.description()),
-                    reader.number("lambda_memory", defaults.memoryMb()),
-                    reader.number("lambda_time", defaults.timeoutSeconds()),
-                    reader.number("lambda_timeout_threshold", defaults.timeoutThresholdSeconds()),
-                    reader.text("lambda_region", defaults.region()),
-                    reader.text("lambda_role", defaults.role()),
-                    batchConcurrency(reader, file, lines), retention,
-                    reader.text("profile", defaults.profile()),
-                    reader.text("endpoint_url", defaults.endpointUrl()));
         } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+            throw new ConfigException("cannot create " + file + ": " + e.getMessage());
         }
+        return ConfigFile.read(file);
+    }
+
+    /** The {@code [scar]} section's function and target settings; a broken file is one clear line. */
+    public static ScarConfig parse(ConfigFile config) {
+        Path file = config.file();
+        List<String> lines = config.lines();
+        if (config.formatError() != null) {
+            throw new ConfigException(file + ": " + config.formatError()
+                    + "; fix the line or delete the file to get the defaults back");
+        }
+        Profile.Section section = config.section(SECTION);
+        ScarConfig defaults = ScarConfig.defaults();
+        if (section == null) {
+            return defaults;
+        }
+        for (String key : section.keySet()) {
+            if (!KNOWN_KEYS.contains(key)) {
+                throw new ConfigException(file + ":" + lineOf(lines, key) + ": unknown key '" + key
+                        + "' in [scar]; known keys: " + String.join(", ", KNOWN_KEYS.stream().sorted().toList()));
+            }
+        }
+        var reader = new SectionReader(file, lines, section);
+        String target = reader.text("target", defaults.target());
+        if (!target.equals("local") && !target.equals("aws")) {
+            throw new ConfigException(file + ":" + lineOf(lines, "target") + ": target = '" + target
+                    + "' is not a target; use local or aws");
+        }
+        int retention = reader.number("log_retention_days", defaults.logRetentionDays());
+        if (retention < 1 || retention > 3650) {
+            throw new ConfigException(file + ":" + lineOf(lines, "log_retention_days") + ": log_retention_days = "
+                    + retention + " is out of range; use a number of days from 1 to 3650");
+        }
+        return new ScarConfig(
+                target,
+                reader.text("lambda_description", defaults.description()),
+                reader.number("lambda_memory", defaults.memoryMb()),
+                reader.number("lambda_time", defaults.timeoutSeconds()),
+                reader.number("lambda_timeout_threshold", defaults.timeoutThresholdSeconds()),
+                reader.text("lambda_region", defaults.region()),
+                reader.text("lambda_role", defaults.role()),
+                batchConcurrency(reader, file, lines), retention,
+                reader.text("profile", defaults.profile()),
+                reader.text("endpoint_url", defaults.endpointUrl()));
     }
 
     private static int batchConcurrency(SectionReader reader, Path file, List<String> lines) {
@@ -121,16 +120,6 @@ public final class ConfigLoader {
                     + " is out of range; use 0 (one per core) to 256");
         }
         return value;
-    }
-
-    private static String describeFormatError(InvalidFileFormatException e, List<String> lines) {
-        // ini4j reports "parse error (at line: N): TEXT"; keep its line number, drop the noise.
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        var matcher = java.util.regex.Pattern.compile("line: (\\d+)\\): ?(.*)").matcher(message);
-        if (matcher.find()) {
-            return "line " + matcher.group(1) + ": cannot parse '" + matcher.group(2).trim() + "'";
-        }
-        return "not a valid INI file (" + message + ")";
     }
 
     static int lineOf(List<String> lines, String key) {

@@ -1,15 +1,7 @@
 package scar.config;
 
-import org.ini4j.Config;
-import org.ini4j.Ini;
-import org.ini4j.InvalidFileFormatException;
 import org.ini4j.Profile;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,22 +23,16 @@ public final class LogPollSetting {
     }
 
     public static Duration read(Path file) {
-        List<String> lines;
-        Ini ini = new Ini();
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            Config config = Config.getGlobal().clone();
-            config.setEscape(false);
-            ini.setConfig(config);
-            try (Reader reader = Files.newBufferedReader(file)) {
-                ini.load(reader);
-            }
-        } catch (NoSuchFileException | InvalidFileFormatException e) {
+        return read(ConfigFile.read(file));
+    }
+
+    public static Duration read(ConfigFile config) {
+        if (config.formatError() != null) {
             return DEFAULT; // ConfigLoader reports a broken file
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }
-        Profile.Section section = ini.get(ConfigLoader.SECTION);
+        Path file = config.file();
+        List<String> lines = config.lines();
+        Profile.Section section = config.section(ConfigLoader.SECTION);
         String value = section == null ? null : section.get(KEY);
         if (value == null || value.isBlank()) {
             return DEFAULT;

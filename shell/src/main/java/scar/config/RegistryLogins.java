@@ -1,10 +1,5 @@
 package scar.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +9,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.ini4j.Config;
-import org.ini4j.Ini;
-import org.ini4j.InvalidFileFormatException;
 import org.ini4j.Profile;
 
 import scar.image.RegistryCredential;
@@ -41,26 +33,18 @@ public final class RegistryLogins {
 
     /** Reads the registry sections of {@code file}; a missing file has none. */
     public static RegistryCredentials read(Path file) {
-        List<String> lines;
-        Ini ini = new Ini();
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            Config config = Config.getGlobal().clone();
-            config.setEscape(false);
-            ini.setConfig(config);
-            try (Reader reader = Files.newBufferedReader(file)) {
-                ini.load(reader);
-            }
-        } catch (NoSuchFileException e) {
-            return RegistryCredentials.none();
-        } catch (InvalidFileFormatException e) {
-            // ConfigLoader reports the line; nothing more to say here
-            return RegistryCredentials.none();
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        return read(ConfigFile.read(file));
+    }
+
+    /** Reads the registry sections of a parsed scar.cfg. */
+    public static RegistryCredentials read(ConfigFile config) {
+        if (config.formatError() != null) {
+            return RegistryCredentials.none(); // ConfigLoader reports the line; nothing more to say here
         }
+        Path file = config.file();
+        List<String> lines = config.lines();
         Map<String, RegistryCredential> logins = new HashMap<>();
-        for (String name : ini.keySet()) {
+        for (String name : config.sectionNames()) {
             if (!name.strip().startsWith("registry")) {
                 continue;
             }
@@ -70,7 +54,7 @@ public final class RegistryLogins {
                         + " [registry \"HOST\"] or [registry \"HOST:PORT\"]");
             }
             String host = m.group(1);
-            Profile.Section section = ini.get(name);
+            Profile.Section section = config.section(name);
             for (String key : section.keySet()) {
                 if (!KEYS.contains(key)) {
                     throw new ConfigException(file + ":" + ConfigLoader.lineOf(lines, key) + ": unknown key '" + safe(key)

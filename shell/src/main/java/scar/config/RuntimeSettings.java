@@ -1,16 +1,8 @@
 package scar.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.ini4j.Config;
-import org.ini4j.Ini;
-import org.ini4j.InvalidFileFormatException;
 import org.ini4j.Profile;
 
 /**
@@ -37,22 +29,16 @@ public record RuntimeSettings(long imageMaxBytes, String executor, long cacheMax
     private static final int MAX_IMAGE_MAX_MB = 1 << 20;
 
     public static RuntimeSettings read(Path file) {
-        List<String> lines;
-        Ini ini = new Ini();
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            Config config = Config.getGlobal().clone();
-            config.setEscape(false);
-            ini.setConfig(config);
-            try (Reader reader = Files.newBufferedReader(file)) {
-                ini.load(reader);
-            }
-        } catch (NoSuchFileException | InvalidFileFormatException e) {
+        return read(ConfigFile.read(file));
+    }
+
+    public static RuntimeSettings read(ConfigFile config) {
+        if (config.formatError() != null) {
             return defaults(); // ConfigLoader reports a broken file
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
         }
-        Profile.Section section = ini.get(ConfigLoader.SECTION);
+        Path file = config.file();
+        List<String> lines = config.lines();
+        Profile.Section section = config.section(ConfigLoader.SECTION);
         String executor = section == null ? null : section.get(EXECUTOR);
         executor = executor == null || executor.isBlank() ? "proot" : executor.strip();
         if (!EXECUTORS.contains(executor)) {

@@ -23,9 +23,10 @@ public final class ScarMain {
 
     public static void main(String[] args) {
         if (args.length == 0) {
-            // A broken scar.cfg is one line here, not a failed Spring context.
+            // A broken scar.cfg is one line here, not a failed Spring context. Only the file is
+            // checked: the session itself is opened once, by Spring, with the terminal's console.
             try {
-                new SessionFactory(System.getenv()).open(StandardConsole.system());
+                new SessionFactory(System.getenv()).checkConfig();
             } catch (ConfigException e) {
                 StandardConsole.system().error(e.getMessage());
                 System.exit(ExitCodes.FAILURE);

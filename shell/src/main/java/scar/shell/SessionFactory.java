@@ -2,6 +2,7 @@ package scar.shell;
 
 import scar.commands.Console;
 import scar.commands.Session;
+import scar.config.ConfigFile;
 import scar.config.ConfigFolder;
 import scar.config.ConfigLoader;
 import scar.config.ScarConfig;
@@ -52,42 +53,64 @@ public final class SessionFactory {
     /** @param quiet no progress bars: the command's output is for a program (one-shot {@code --json}) */
     public Session open(Console console, boolean quiet) {
         ConfigFolder folder = ConfigFolder.fromEnvironment(environment);
-        ScarConfig config = new ConfigLoader(folder).load();
+        ConfigFile file = new ConfigLoader(folder).read(); // parsed once: every reader below takes it
+        ScarConfig config = ConfigLoader.parse(file);
         List<Setting> settings = Settings.effective(folder, config, environment);
-        AwsSettings aws;
-        try {
-            aws = AwsSettings.from(config, environment);
-        } catch (TargetException e) {
-            throw new ConfigException(folder.configFile() + ": " + e.getMessage());
-        }
+        AwsSettings aws = awsSettings(folder, config);
         TargetKey startup = config.target().equals("aws") ? new TargetKey("aws", aws.profile(), aws.region())
                 : TargetKey.local();
         // One set of AWS clients per session, made on first use: a session that never calls AWS
         // pays nothing for them, and switching profile or region back reuses them.
         AwsClients clients = new AwsClients(environment);
         var progress = new PullProgress(console, quiet);
-        SessionContext context = new SessionContext(key -> target(key, folder, config, aws, clients, progress), startup,
+        SessionContext context = new SessionContext(key -> target(key, folder, file, config, aws, clients, progress), startup,
                 folder.completion(), settings);
         context.target(); // fail now, with the config's error, rather than on the first command
         return new Session(config, context, console);
     }
 
+    /**
+     * Everything in scar.cfg that opening a session would refuse, checked without opening one:
+     * the interactive shell calls this before Spring starts, so a broken file is one line there
+     * too, and the session Spring then opens is the only one.
+     */
+    public void checkConfig() {
+        ConfigFolder folder = ConfigFolder.fromEnvironment(environment);
+        ConfigFile file = new ConfigLoader(folder).read();
+        ScarConfig config = ConfigLoader.parse(file);
+        awsSettings(folder, config);
+        scar.config.LogPollSetting.read(file);
+        RegistryLogins.read(file);
+        RuntimeSettings runtime = RuntimeSettings.read(file);
+        if (!runtime.executor().equals("proot")) {
+            executor(runtime, folder); // bwrap or chroot missing or not allowed here: say so now
+        }
+    }
+
+    private AwsSettings awsSettings(ConfigFolder folder, ScarConfig config) {
+        try {
+            return AwsSettings.from(config, environment);
+        } catch (TargetException e) {
+            throw new ConfigException(folder.configFile() + ": " + e.getMessage());
+        }
+    }
+
     /** Builds the target of a key; the session calls it lazily, once per key. */
-    private Target target(TargetKey key, ConfigFolder folder, ScarConfig config, AwsSettings aws,
+    private Target target(TargetKey key, ConfigFolder folder, ConfigFile file, ScarConfig config, AwsSettings aws,
                           AwsClients clients, LocalImageStore.Listener progress) {
         if (key.target().equals("aws")) {
             // "default" is what the session shows for no profile: the SDK's own chain then.
             String profile = key.profile() == null || key.profile().equals("default") ? null : key.profile();
             AwsSettings settings = new AwsSettings(profile, key.region(), aws.endpoint());
-            return new AwsTarget(clients.of(settings), config.role(), scar.config.LogPollSetting.read(folder.configFile()));
+            return new AwsTarget(clients.of(settings), config.role(), scar.config.LogPollSetting.read(file));
         }
         if (!key.isLocal()) {
             throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "
                     + "use 'target local' or 'target aws'");
         }
-        RuntimeSettings runtime = RuntimeSettings.read(folder.configFile());
+        RuntimeSettings runtime = RuntimeSettings.read(file);
         // Read now, so a mistake in a [registry] section is reported when the session opens.
-        RegistryCredentials credentials = credentials(folder);
+        RegistryCredentials credentials = credentials(file);
         // Built on first use: a listing need not set up the registry client's TLS.
         var images = new scar.target.LazyImageStore(() -> new LocalImageStore(folder.imageCache(),
                 new RegistryClient(credentials), runtime.imageMaxBytes(), runtime.cacheMaxBytes(), progress,
@@ -119,10 +142,10 @@ public final class SessionFactory {
     }
 
     /** scar.cfg's [registry "HOST"] sections, then docker login's; docker's file is read only when a registry asks. */
-    private RegistryCredentials credentials(ConfigFolder folder) {
+    private RegistryCredentials credentials(ConfigFile file) {
         Path home = Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")));
         Path dockerConfig = DockerConfigCredentials.file(environment, home);
         RegistryCredentials docker = registry -> DockerConfigCredentials.load(dockerConfig).find(registry);
-        return RegistryLogins.read(folder.configFile()).orElse(docker);
+        return RegistryLogins.read(file).orElse(docker);
     }
 }
