@@ -4,8 +4,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import scar.session.Setting;
-import scar.session.TargetKey;
 
 import java.util.concurrent.Callable;
 
@@ -28,17 +26,6 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var context = session.context();
-        if (value != null) {
-            if (!TargetKey.isSafeName(value)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "invalid profile '" + value
-                        + "': use letters, digits, '-', '_' or '.'");
-            }
-            context.switchProfile(value);
-        }
-        String current = context.settings().stream().filter(s -> s.name().equals("profile"))
-                .map(Setting::value).findFirst().orElse("(none)");
-        session.console().println("Profile: " + current + (context.key().isLocal() ? " (used by the aws target)" : ""));
-        return ExitCodes.OK;
+        return AwsSetting.PROFILE.showOrSet(session, spec.commandLine(), value);
     }
 }

@@ -93,6 +93,10 @@ class SessionContextTest extends SessionTestBase {
         assertThat(shell("region", "eu-west-1").out()).isEqualTo("Region: eu-west-1 (used by the aws target)\n");
         assertThat(shell("profile", "dev").out()).isEqualTo("Profile: dev (used by the aws target)\n");
         shell("profile", "../../x").failsWithOneClearLine("invalid profile '../../x'");
+        shell("region", "eu west").failsWithOneClearLine("invalid region 'eu west'");
+        // without a value each shows what it has, the bad values having changed nothing
+        assertThat(shell("profile").out()).isEqualTo("Profile: dev (used by the aws target)\n");
+        assertThat(shell("region").out()).isEqualTo("Region: eu-west-1 (used by the aws target)\n");
         assertThat(session.context().prompt()).isEqualTo("scar[local]> ");
     }
 
