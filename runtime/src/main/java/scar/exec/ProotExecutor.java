@@ -69,6 +69,11 @@ public final class ProotExecutor implements ContainerExecutor {
      * process) skip straight to the working mode; also set from the start when the user forced it.
      */
     private final AtomicBoolean noSeccomp;
+    /**
+     * Threads that read proot's output, reused across runs: starting one per run cost more than
+     * the rest of the Java side. Daemon threads, ended after a minute idle.
+     */
+    private final java.util.concurrent.ExecutorService pumps;
 
     /** proot and setsid found on PATH, 6 MB output cap. */
     public ProotExecutor() {
@@ -98,6 +103,7 @@ public final class ProotExecutor implements ContainerExecutor {
         this.outputCap = outputCap;
         this.envHelper = onPath("busybox").filter(StaticElf::isStatic);
         this.noSeccomp = new AtomicBoolean();
+        this.pumps = pumpThreads();
         // A new session keeps the terminal's Ctrl-C from the container, but setsid() also makes a
         // new scheduler autogroup: measured +2-7 ms per run on a loaded 2-core machine. Without a
         // controlling terminal (Lambda, batches from scripts, tests) there is no such signal to
@@ -113,6 +119,16 @@ public final class ProotExecutor implements ContainerExecutor {
         this.hostIsRoot = base.hostIsRoot;
         this.envHelper = envHelper;
         this.noSeccomp = new AtomicBoolean(noSeccomp);
+        this.pumps = base.pumps;
+    }
+
+    private static java.util.concurrent.ExecutorService pumpThreads() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "proot-output-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -220,7 +236,7 @@ public final class ProotExecutor implements ContainerExecutor {
         CappedText output = new CappedText(outputCap);
         AtomicBoolean mainEnded = new AtomicBoolean();
         ProotOutput proot = new ProotOutput(lines, output, exits, () -> mainEnded.set(true));
-        Thread pump = startPump(process.getInputStream(), proot, process.pid());
+        java.util.concurrent.Future<?> pump = pumps.submit(() -> pump(process.getInputStream(), proot));
 
         boolean timedOut = false;
         boolean interrupted = false;
@@ -230,11 +246,10 @@ public final class ProotExecutor implements ContainerExecutor {
                 tree.killAll(false);
                 process.waitFor();
             }
-            pump.join(DRAIN_GRACE.toMillis());
-            if (pump.isAlive()) {
+            if (!drained(pump)) {
                 // Something outside proot still holds the pipe (proot died without reaping).
                 tree.killAll(false);
-                pump.join(DRAIN_GRACE.toMillis());
+                drained(pump);
             }
         } catch (InterruptedException e) {
             // The caller gave up (Ctrl-C in the shell): nothing of the container may outlive it.
@@ -304,17 +319,24 @@ public final class ProotExecutor implements ContainerExecutor {
         }
     }
 
-    private static Thread startPump(InputStream in, ProotOutput sink, long pid) {
-        Thread t = new Thread(() -> {
-            try (in) {
-                new LineSplitter(MAX_PIECE_BYTES).pump(in, sink);
-            } catch (IOException e) {
-                // The pipe was closed under us: the run is over, what we have is the output.
-            }
-        }, "proot-output-" + pid);
-        t.setDaemon(true);
-        t.start();
-        return t;
+    private static void pump(InputStream in, ProotOutput sink) {
+        try (in) {
+            new LineSplitter(MAX_PIECE_BYTES).pump(in, sink);
+        } catch (IOException e) {
+            // The pipe was closed under us: the run is over, what we have is the output.
+        }
+    }
+
+    /** Waits a moment for the output to end; false if something still holds the pipe open. */
+    private static boolean drained(java.util.concurrent.Future<?> pump) throws InterruptedException {
+        try {
+            pump.get(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // the sink failed (the caller's consumer threw): the output has ended for us
+        }
     }
 
     private static void validate(ContainerSpec spec) {
