@@ -30,5 +30,11 @@ for lib in $libs; do
     exit 1
   fi
 done
+# A static busybox, if the build machine has one, keeps PROOT_NO_SECCOMP out of the container
+# when seccomp mode is off (its `env -u` starts the command); without it the variable shows.
+busybox="$(command -v busybox || true)"
+if [ -n "$busybox" ] && ! ldd "$(readlink -f "$busybox")" >/dev/null 2>&1; then
+  cp -L "$busybox" "$out/busybox"
+fi
 chmod 0755 "$out"/*
 echo "bundle-proot: $(ls "$out" | tr '\n' ' ')in $out"

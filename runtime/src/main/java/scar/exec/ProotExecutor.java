@@ -33,8 +33,12 @@ import java.util.function.Consumer;
  *   <li>It waits for every tracee. Like Docker, once the main process ends the rest are
  *       killed, so a forgotten background job cannot hold the invocation open.</li>
  *   <li>It ignores SIGTERM and killing it alone leaves tracees running: see {@link ProcessTree}.</li>
- *   <li>Where seccomp acceleration misbehaves, {@code PROOT_NO_SECCOMP=1} is needed; that
- *       variable then also shows in the container, as proot offers no way to hide it.</li>
+ *   <li>Where seccomp acceleration misbehaves, {@code PROOT_NO_SECCOMP=1} is needed. proot
+ *       reads it in its first child just before that child execs the container's command with
+ *       the same environment, so proot offers no way to keep it from the container. When a
+ *       static busybox is at hand, its {@code env -u PROOT_NO_SECCOMP} starts the command
+ *       instead (bound at {@link #ENV_HELPER}, in that mode only): the variable reaches proot
+ *       and not the container.</li>
  * </ul>
  */
 public final class ProotExecutor implements ContainerExecutor {
@@ -49,14 +53,27 @@ public final class ProotExecutor implements ContainerExecutor {
     private static final Duration LEFTOVER_POLL = Duration.ofMillis(2);
     private static final Duration LEFTOVER_GRACE = Duration.ofMillis(50);
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
+    /** Where the env helper is bound in the container when seccomp is off; busybox picks its applet by this name. */
+    static final String ENV_HELPER = "/.scar/busybox";
+    static final String NO_SECCOMP = "PROOT_NO_SECCOMP";
 
     private final List<String> prootCommand;
     private final Optional<Path> setsid;
     /** Then proot needs no -0 to show uid 0, and skips its emulation. */
     private final boolean hostIsRoot;
     private final long outputCap;
-    /** Once seccomp trouble is seen, later runs skip straight to the working mode. */
-    private final AtomicBoolean noSeccomp = new AtomicBoolean();
+    /** A static busybox on the host, to start the command without PROOT_NO_SECCOMP in its environment. */
+    private final Optional<Path> envHelper;
+    /**
+     * Once seccomp trouble is seen, later runs of this executor (one per session or Lambda
+     * process) skip straight to the working mode; also set from the start when the user forced it.
+     */
+    private final AtomicBoolean noSeccomp;
+    /**
+     * Threads that read proot's output, reused across runs: starting one per run cost more than
+     * the rest of the Java side. Daemon threads, ended after a minute idle.
+     */
+    private final java.util.concurrent.ExecutorService pumps;
 
     /** proot and setsid found on PATH, 6 MB output cap. */
     public ProotExecutor() {
@@ -84,12 +101,57 @@ public final class ProotExecutor implements ContainerExecutor {
         }
         this.prootCommand = List.copyOf(prootCommand);
         this.outputCap = outputCap;
+        this.envHelper = onPath("busybox").filter(StaticElf::isStatic);
+        this.noSeccomp = new AtomicBoolean();
+        this.pumps = pumpThreads();
         // A new session keeps the terminal's Ctrl-C from the container, but setsid() also makes a
         // new scheduler autogroup: measured +2-7 ms per run on a loaded 2-core machine. Without a
         // controlling terminal (Lambda, batches from scripts, tests) there is no such signal to
         // keep out, and every process is still found by parent and tracer (see ProcessTree).
         this.setsid = hasControllingTerminal() ? onPath("setsid") : Optional.empty();
         this.hostIsRoot = "root".equals(System.getProperty("user.name"));
+    }
+
+    private ProotExecutor(ProotExecutor base, Optional<Path> envHelper, boolean noSeccomp) {
+        this.prootCommand = base.prootCommand;
+        this.outputCap = base.outputCap;
+        this.setsid = base.setsid;
+        this.hostIsRoot = base.hostIsRoot;
+        this.envHelper = envHelper;
+        this.noSeccomp = new AtomicBoolean(noSeccomp);
+        this.pumps = base.pumps;
+    }
+
+    private static java.util.concurrent.ExecutorService pumpThreads() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "proot-output-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * This executor with proot's seccomp acceleration off from the first run
+     * ({@code PROOT_NO_SECCOMP=1}), for kernels and sandboxes where it misbehaves without
+     * proot saying so; slower for syscall-heavy commands.
+     */
+    public ProotExecutor withoutSeccomp() {
+        return new ProotExecutor(this, envHelper, true);
+    }
+
+    /**
+     * This executor with {@code busybox} (which must be static: it runs inside the container) as
+     * the helper that keeps PROOT_NO_SECCOMP out of the container's environment, e.g. one bundled
+     * with proot; empty: none, the variable then shows in the container in that mode.
+     */
+    public ProotExecutor withEnvHelper(Optional<Path> busybox) {
+        return new ProotExecutor(this, busybox.filter(StaticElf::isStatic), noSeccomp.get());
+    }
+
+    /** Whether runs start with seccomp acceleration off, forced or learnt from an earlier run. */
+    public boolean seccompOff() {
+        return noSeccomp.get();
     }
 
     @Override
@@ -109,6 +171,10 @@ public final class ProotExecutor implements ContainerExecutor {
     }
 
     List<String> command(ContainerSpec spec) {
+        return command(spec, false);
+    }
+
+    List<String> command(ContainerSpec spec, boolean withoutSeccomp) {
         List<String> cmd = new ArrayList<>();
         // Own session and process group: no terminal signal reaches the container, and
         // processes that escape the parent chain are still found by group or session.
@@ -134,20 +200,30 @@ public final class ProotExecutor implements ContainerExecutor {
         } else if (!hostIsRoot) {
             cmd.add("-0"); // the container believes it is root, as under Docker
         }
+        boolean hideVariable = withoutSeccomp && envHelper.isPresent();
+        if (hideVariable) {
+            cmd.add("-b");
+            cmd.add(envHelper.get() + ":" + ENV_HELPER);
+        }
         cmd.add("-w");
         cmd.add(spec.workingDir());
+        if (hideVariable) {
+            // env execs the command in place (same pid, so proot's report of its end still counts),
+            // looking it up on the container's PATH as proot would
+            cmd.addAll(List.of(ENV_HELPER, "env", "-u", NO_SECCOMP, "--"));
+        }
         cmd.addAll(spec.argv());
         return cmd;
     }
 
     private Attempt attempt(ContainerSpec spec, Consumer<String> lines, boolean withoutSeccomp, long deadline) {
-        ProcessBuilder pb = new ProcessBuilder(command(spec))
+        ProcessBuilder pb = new ProcessBuilder(command(spec, withoutSeccomp))
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         pb.environment().clear();
         pb.environment().putAll(spec.env());
         if (withoutSeccomp) {
-            pb.environment().put("PROOT_NO_SECCOMP", "1");
+            pb.environment().put(NO_SECCOMP, "1");
         }
         Process process;
         try {
@@ -160,7 +236,7 @@ public final class ProotExecutor implements ContainerExecutor {
         CappedText output = new CappedText(outputCap);
         AtomicBoolean mainEnded = new AtomicBoolean();
         ProotOutput proot = new ProotOutput(lines, output, exits, () -> mainEnded.set(true));
-        Thread pump = startPump(process.getInputStream(), proot, process.pid());
+        java.util.concurrent.Future<?> pump = pumps.submit(() -> pump(process.getInputStream(), proot));
 
         boolean timedOut = false;
         boolean interrupted = false;
@@ -170,11 +246,10 @@ public final class ProotExecutor implements ContainerExecutor {
                 tree.killAll(false);
                 process.waitFor();
             }
-            pump.join(DRAIN_GRACE.toMillis());
-            if (pump.isAlive()) {
+            if (!drained(pump)) {
                 // Something outside proot still holds the pipe (proot died without reaping).
                 tree.killAll(false);
-                pump.join(DRAIN_GRACE.toMillis());
+                drained(pump);
             }
         } catch (InterruptedException e) {
             // The caller gave up (Ctrl-C in the shell): nothing of the container may outlive it.
@@ -244,17 +319,24 @@ public final class ProotExecutor implements ContainerExecutor {
         }
     }
 
-    private static Thread startPump(InputStream in, ProotOutput sink, long pid) {
-        Thread t = new Thread(() -> {
-            try (in) {
-                new LineSplitter(MAX_PIECE_BYTES).pump(in, sink);
-            } catch (IOException e) {
-                // The pipe was closed under us: the run is over, what we have is the output.
-            }
-        }, "proot-output-" + pid);
-        t.setDaemon(true);
-        t.start();
-        return t;
+    private static void pump(InputStream in, ProotOutput sink) {
+        try (in) {
+            new LineSplitter(MAX_PIECE_BYTES).pump(in, sink);
+        } catch (IOException e) {
+            // The pipe was closed under us: the run is over, what we have is the output.
+        }
+    }
+
+    /** Waits a moment for the output to end; false if something still holds the pipe open. */
+    private static boolean drained(java.util.concurrent.Future<?> pump) throws InterruptedException {
+        try {
+            pump.get(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // the sink failed (the caller's consumer threw): the output has ended for us
+        }
     }
 
     private static void validate(ContainerSpec spec) {

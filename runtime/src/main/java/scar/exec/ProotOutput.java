@@ -48,6 +48,10 @@ final class ProotOutput implements LineSplitter.Sink {
 
     @Override
     public void piece(String text, boolean newline) {
+        if (text.startsWith("proot info: ") || text.startsWith("proot warning: ")) {
+            // also the info lines held as suspects below: newer proots explain a seccomp failure in those
+            noteProot(text);
+        }
         if (suspect != null) {
             String container = suspect;
             suspect = null;
@@ -64,11 +68,15 @@ final class ProotOutput implements LineSplitter.Sink {
             return;
         }
         if (text.startsWith("proot info: ") || text.startsWith("proot warning: ")) {
-            noteProot(text);
             Matcher m = EXIT_LINE.matcher(text);
             if (m.matches()) {
                 exited(m);
             }
+            return;
+        }
+        if (text.startsWith("To workaround it, set the env. variable PROOT_NO_SECCOMP")) {
+            // the second line of proot's "It seems your kernel contains this bug" note, unprefixed
+            seccompMentioned = true;
             return;
         }
         if (text.startsWith("fatal error: see `proot --help`")) {

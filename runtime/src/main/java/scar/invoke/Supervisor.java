@@ -38,6 +38,8 @@ public final class Supervisor {
     private final ContainerExecutor executor;
     private final Path workRoot;
     private final InvocationLog log;
+    /** What this supervisor's runs know of the run trees they left: a reused tree is not walked again. */
+    private final RunRootfs.Baselines baselines = new RunRootfs.Baselines();
 
     /** @param workRoot where each invocation's {@code <requestId>/} directory is made (Lambda: /tmp) */
     public Supervisor(ImageStore images, ContainerExecutor executor, Path workRoot) {
@@ -95,7 +97,7 @@ public final class Supervisor {
         String tmp = "/tmp/" + rid;
         try (scar.image.ImageStore.InUse inUse = images.use(image); // never evicted while it runs
              WorkDir work = WorkDir.create(workRoot, rid);
-             RunRootfs root = RunRootfs.acquire(image.rootfs(), images.runsDir(image), rid)) {
+             RunRootfs root = RunRootfs.acquire(image.rootfs(), images.runsDir(image), rid, baselines)) {
             Map<String, String> env = environment(image.config(), fn, req, tmp);
             if (user.home().isPresent() && !imageSets(image.config(), "HOME")) {
                 // Docker takes HOME from passwd unless the image or the user set it

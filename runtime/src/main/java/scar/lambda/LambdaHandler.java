@@ -115,11 +115,13 @@ public final class LambdaHandler implements RequestStreamHandler {
 
     private ProotExecutor executor() {
         Path bundle = prootBundle();
-        if (bundle == null) {
-            return new ProotExecutor();
-        }
-        return new ProotExecutor(List.of(bundle.resolve("ld-linux-x86-64.so.2").toString(),
-                "--library-path", bundle.toString(), bundle.resolve("proot").toString()), OUTPUT_CAP);
+        ProotExecutor proot = bundle == null ? new ProotExecutor()
+                : new ProotExecutor(List.of(bundle.resolve("ld-linux-x86-64.so.2").toString(),
+                        "--library-path", bundle.toString(), bundle.resolve("proot").toString()), OUTPUT_CAP)
+                        .withEnvHelper(java.util.Optional.of(bundle.resolve("busybox")));
+        // As udocker does: the function's own PROOT_NO_SECCOMP turns seccomp mode off from the start.
+        String noSeccomp = environment.get("PROOT_NO_SECCOMP");
+        return noSeccomp != null && !noSeccomp.isEmpty() ? proot.withoutSeccomp() : proot;
     }
 
     /** {@code $SCAR_PROOT_DIR}, else {@code proot/} of the layer this jar came from ({@code java/lib/..}). */

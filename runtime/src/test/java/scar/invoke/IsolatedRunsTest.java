@@ -45,10 +45,30 @@ class IsolatedRunsTest {
 
     private final List<String> lines = new ArrayList<>();
 
+    /** One per test, as in a session: its runs remember the trees they leave, and reuse them without a walk. */
+    private Supervisor supervisor;
+
     private InvocationResult run(LocalImageStore store, Image image, String rid, String script) {
         FunctionSpec fn = new FunctionSpec("iso", ref, image.id(), 512, 60, 5, null, Map.of(), null);
-        return new Supervisor(store, new ProotExecutor(), dir.resolve("work"))
-                .invoke(fn, new InvocationRequest(rid, script, List.of(), Map.of()), lines::add);
+        if (supervisor == null) {
+            supervisor = new Supervisor(store, new ProotExecutor(), dir.resolve("work"));
+        }
+        return supervisor.invoke(fn, new InvocationRequest(rid, script, List.of(), Map.of()), lines::add);
+    }
+
+    @Test
+    void aReusedTreeStillCatchesAWriteIntoAnImageFileAndAnAddedFileInAnyDirectory() throws IOException {
+        LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), 256L << 20);
+        Image image = store.pull(ImageRef.parse(ref));
+
+        run(store, image, "r1", "true");
+        run(store, image, "r2", "echo hidden > /usr/games/.new");
+        assertThat(run(store, image, "r3", "ls -a /usr/games").output()).isEqualTo(".\n..\ncowsay\n");
+        assertThat(lines).noneMatch(l -> l.startsWith("scar:"));
+
+        run(store, image, "r4", "echo 'intruder:x:0:0::/:/bin/sh' >> /etc/passwd");
+        assertThat(lines).anyMatch(l -> l.contains("changed 1 file(s) of image " + ref) && l.contains("/etc/passwd"));
+        assertThat(run(store, image, "r5", "cat /etc/passwd").output()).doesNotContain("intruder");
     }
 
     @Test

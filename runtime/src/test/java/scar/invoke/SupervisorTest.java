@@ -154,6 +154,20 @@ class SupervisorTest {
     }
 
     @Test
+    void theContainersEnvironmentIsExactlyImageEnvUserVariablesAndScarsOwnWithPwdTheImagesWorkdir() {
+        ImageConfig config = new ImageConfig(List.of(), List.of("/bin/true"), List.of("FROM_IMAGE=image", "PATH=/bin:/usr/bin"),
+                "/tmp", "");
+        InvocationRequest req = new InvocationRequest("req-pwd", null, List.of("/usr/bin/env"), Map.of("MINE", "-e value"));
+        InvocationResult result = invoke(config, function(null, Map.of()), req);
+
+        Map<String, String> seen = new java.util.TreeMap<>();
+        result.output().lines().forEach(l -> seen.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+        assertThat(seen).containsExactlyInAnyOrderEntriesOf(Map.of("PATH", "/bin:/usr/bin", "HOME", "/root",
+                "FROM_IMAGE", "image", "MINE", "-e value", "REQUEST_ID", "req-pwd", "TMP_OUTPUT_DIR", "/tmp/req-pwd/output",
+                "SCAR_OUTPUT_DIR", "/tmp/req-pwd/output", "PWD", "/tmp"));
+    }
+
+    @Test
     void writesToTheOutputDirectoryAndRemovesTheWorkDirectoryAfterwards() {
         InvocationResult result = invoke(COWSAY, null,
                 "cd \"$TMP_OUTPUT_DIR\" && echo data > result.txt && pwd && cat result.txt && wc -c < /tmp/req-1/script.sh",

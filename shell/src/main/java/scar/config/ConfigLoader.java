@@ -15,7 +15,8 @@ public final class ConfigLoader {
     private static final Set<String> KNOWN_KEYS = Set.of(
             "target", "lambda_description", "lambda_memory", "lambda_time", "lambda_timeout_threshold",
             "lambda_region", "lambda_role", "batch_concurrency", "log_retention_days", "profile", "endpoint_url",
-            RuntimeSettings.IMAGE_MAX_MB, RuntimeSettings.EXECUTOR, RuntimeSettings.CACHE_MAX_MB, LogPollSetting.KEY);
+            RuntimeSettings.IMAGE_MAX_MB, RuntimeSettings.EXECUTOR, RuntimeSettings.CACHE_MAX_MB, LogPollSetting.KEY,
+            RuntimeSettings.PROOT_NO_SECCOMP);
 
     static final String DEFAULT_FILE = """
             # scar configuration. Values given on the command line win over these.

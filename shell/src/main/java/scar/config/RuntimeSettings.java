@@ -12,11 +12,18 @@ import org.ini4j.Profile;
  * {@code executor}, what runs containers locally: {@code proot} (default), {@code bwrap} or {@code chroot} (root only), and
  * {@code cache_max_mb}, the most the image cache (images and run trees) may take before
  * least-recently-used images are evicted (default 512: the cache must fit Lambda's default /tmp;
- * an image can be at most the smaller of the two).
+ * an image can be at most the smaller of the two), and {@code proot_no_seccomp}: {@code true}
+ * runs proot with its seccomp acceleration off from the start (default {@code false}: on, and
+ * turned off for the rest of the session when proot fails because of it).
  */
-public record RuntimeSettings(long imageMaxBytes, String executor, long cacheMaxBytes) {
+public record RuntimeSettings(long imageMaxBytes, String executor, long cacheMaxBytes, boolean prootNoSeccomp) {
     public static final String CACHE_MAX_MB = "cache_max_mb";
+    public static final String PROOT_NO_SECCOMP = "proot_no_seccomp";
     static final int DEFAULT_CACHE_MAX_MB = 512;
+
+    public RuntimeSettings(long imageMaxBytes, String executor, long cacheMaxBytes) {
+        this(imageMaxBytes, executor, cacheMaxBytes, false);
+    }
 
     public RuntimeSettings(long imageMaxBytes, String executor) {
         this(imageMaxBytes, executor, DEFAULT_CACHE_MAX_MB * 1024L * 1024L);
@@ -47,7 +54,13 @@ public record RuntimeSettings(long imageMaxBytes, String executor, long cacheMax
         }
         long image = megabytes(file, lines, section, IMAGE_MAX_MB, DEFAULT_IMAGE_MAX_MB);
         long cache = megabytes(file, lines, section, CACHE_MAX_MB, DEFAULT_CACHE_MAX_MB);
-        return new RuntimeSettings(image, executor, cache);
+        String noSeccomp = section == null ? null : section.get(PROOT_NO_SECCOMP);
+        noSeccomp = noSeccomp == null || noSeccomp.isBlank() ? "false" : noSeccomp.strip();
+        if (!noSeccomp.equals("true") && !noSeccomp.equals("false")) {
+            throw new ConfigException(file + ":" + ConfigLoader.lineOf(lines, PROOT_NO_SECCOMP) + ": " + PROOT_NO_SECCOMP
+                    + " = '" + noSeccomp.replaceAll("[^\\x20-\\x7e]", "?") + "' is not true or false; use true or false");
+        }
+        return new RuntimeSettings(image, executor, cache, noSeccomp.equals("true"));
     }
 
     private static long megabytes(Path file, List<String> lines, Profile.Section section, String key, int defaultMb) {

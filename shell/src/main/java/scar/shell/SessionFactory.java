@@ -138,7 +138,8 @@ public final class SessionFactory {
                 throw new ConfigException(e.getMessage() + " in " + folder.configFile());
             }
         }
-        return new ProotExecutor();
+        ProotExecutor proot = new ProotExecutor();
+        return settings.prootNoSeccomp() ? proot.withoutSeccomp() : proot;
     }
 
     /** scar.cfg's [registry "HOST"] sections, then docker login's; docker's file is read only when a registry asks. */

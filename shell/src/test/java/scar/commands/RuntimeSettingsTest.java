@@ -35,7 +35,7 @@ class RuntimeSettingsTest extends CommandTestBase {
 
     private void setting(String line) throws IOException {
         scar("ls"); // writes the default scar.cfg
-        String cfg = Files.readString(home.resolve("scar.cfg")).replaceAll("(?m)^(image_max_mb|cache_max_mb).*\n", "")
+        String cfg = Files.readString(home.resolve("scar.cfg")).replaceAll("(?m)^(image_max_mb|cache_max_mb|proot_no_seccomp).*\n", "")
                 .replace("[scar]\n", "[scar]\n" + line + "\n");
         Files.writeString(home.resolve("scar.cfg"), cfg, StandardOpenOption.TRUNCATE_EXISTING);
     }
@@ -100,6 +100,27 @@ class RuntimeSettingsTest extends CommandTestBase {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(137);
         // its own PID namespace: only the namespace's init, the shell, ls and grep are there
         assertThat(run.out()).matches("[0-9]+\n[1-4]\n");
+    }
+
+    @Test
+    void prootNoSeccompRunsContainersWithSeccompModeOffAndKeepsTheVariableFromThem() throws IOException {
+        setting("proot_no_seccomp = true");
+        assertThat(scar("init", "-n", "cow", image).exitCode()).isZero();
+        // the static busybox that hides PROOT_NO_SECCOMP is there only in that mode
+        Outcome run = scar("run", "cow", "/bin/sh", "-c", "env; test -e /.scar/busybox && echo seccomp off");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("seccomp off\n").doesNotContain("PROOT_NO_SECCOMP");
+
+        setting("proot_no_seccomp = false");
+        run = scar("run", "cow", "/bin/sh", "-c", "env; test -e /.scar/busybox && echo seccomp off");
+        assertThat(run.out()).doesNotContain("seccomp off").doesNotContain("PROOT_NO_SECCOMP");
+    }
+
+    @Test
+    void aProotNoSeccompThatIsNotTrueOrFalseIsAClearError() throws IOException {
+        setting("proot_no_seccomp = ye\u001bs");
+        assertThatThrownBy(() -> scar("ls")).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("proot_no_seccomp = 'ye?s' is not true or false; use true or false");
     }
 
     @Test
