@@ -59,26 +59,66 @@ final class CacheSpace {
 
     /** Marks the image as in use until the returned handle is closed, and as used now for eviction. */
     ImageStore.InUse use(String hex) {
-        touch(hex);
         synchronized (held) {
             Held h = held.get(hex);
             if (h != null) {
                 held.put(hex, new Held(h.channel(), h.lock(), h.count() + 1));
             } else {
+                FileChannel channel = null;
                 try {
                     Path file = Files.createDirectories(cacheDir.resolve("locks")).resolve(hex + ".use");
-                    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                             StandardOpenOption.WRITE);
                     // shared: many processes may run the image at once; blocks only while an eviction holds it
-                    FileLock lock = channel.lock(0, Long.MAX_VALUE, true);
-                    held.put(hex, new Held(channel, lock, 1));
-                } catch (IOException | OverlappingFileLockException e) {
+                    FileLock lock = lockShared(channel);
+                    if (lock != null) {
+                        held.put(hex, new Held(channel, lock, 1));
+                        channel = null;
+                    }
+                } catch (IOException e) {
                     // without the lock another process might evict the image under this run; the run's
                     // own tree holds hardlinks, so it still completes
+                } finally {
+                    closeQuietly(channel);
                 }
             }
         }
+        touch(hex); // after the mark: touching an image being evicted would recreate nothing anyway
         return () -> release(hex);
+    }
+
+    /**
+     * The shared use lock, or null if another store of this JVM holds a lock on the same file
+     * (Java allows one per file and JVM). An eviction holds it only for a rename, so that case is
+     * waited out briefly; if it lasts, the other store is running the image, and its shared lock
+     * keeps other processes from evicting it just as ours would.
+     */
+    private static FileLock lockShared(FileChannel channel) throws IOException {
+        for (int i = 0; ; i++) {
+            try {
+                return channel.lock(0, Long.MAX_VALUE, true);
+            } catch (OverlappingFileLockException e) {
+                if (i == 50) {
+                    return null;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing was locked through it
+            }
+        }
     }
 
     private void release(String hex) {

@@ -2,6 +2,7 @@ package scar.image;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The image cache: pulls or loads images once and hands out their unpacked root filesystems. */
 public interface ImageStore {
@@ -9,6 +10,14 @@ public interface ImageStore {
     interface InUse extends AutoCloseable {
         @Override
         void close();
+    }
+
+    /** An image looked up and marked in use in one step (see {@link #acquire}); closing it releases the image. */
+    record Held(Image image, InUse inUse) implements AutoCloseable {
+        @Override
+        public void close() {
+            inUse.close();
+        }
     }
 
     /** Pulls {@code ref} unless an image for it is cached, unpacks it once, returns it. */
@@ -41,5 +50,16 @@ public interface ImageStore {
      */
     default InUse use(Image image) {
         return () -> { };
+    }
+
+    /**
+     * Looks an image up with {@code lookup} (find, pull or load) and marks it in use, so that
+     * making room in the cache cannot remove it between the lookup and the run: a store that
+     * evicts must make sure the image it returns is still there once marked, looking it up again
+     * if not. This default, for stores that never evict, marks it after the lookup.
+     */
+    default Held acquire(Supplier<Image> lookup) {
+        Image image = lookup.get();
+        return new Held(image, use(image));
     }
 }

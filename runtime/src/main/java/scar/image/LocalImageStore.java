@@ -61,6 +61,7 @@ public final class LocalImageStore implements ImageStore {
     private final java.time.Duration staleAfter;
     private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
     private final CacheSpace space;
+    private final String cacheSetting;
 
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes) {
         this(cacheDir, registry, maxUnpackedBytes, new Listener() {
@@ -83,6 +84,16 @@ public final class LocalImageStore implements ImageStore {
      */
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, long maxCacheBytes,
                            Listener listener, java.time.Duration staleAfter) {
+        this(cacheDir, registry, maxUnpackedBytes, maxCacheBytes, "cache_max_mb in scar.cfg", listener, staleAfter);
+    }
+
+    /**
+     * @param cacheSetting where the cache cap is set, for the message when an image does not fit:
+     *                     its name first, e.g. {@code cache_max_mb in scar.cfg}
+     */
+    public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes, long maxCacheBytes,
+                           String cacheSetting, Listener listener, java.time.Duration staleAfter) {
+        this.cacheSetting = Objects.requireNonNull(cacheSetting);
         this.staleAfter = Objects.requireNonNull(staleAfter);
         this.cacheDir = cacheDir.toAbsolutePath().normalize();
         this.registry = Objects.requireNonNull(registry);
@@ -240,6 +251,34 @@ public final class LocalImageStore implements ImageStore {
         return space.use(Digests.hex(image.id()));
     }
 
+    /**
+     * Looks up and marks in use without a gap eviction could slip into: the use-mark (a shared
+     * lock that eviction needs exclusive) is taken first, then the image is checked to be still in
+     * {@code images/}. Eviction moves an image out only while holding that lock exclusively, so
+     * an image found there after the mark stays until the mark is released. If another store
+     * evicted it between the lookup and the mark, it is looked up (pulled or loaded) again.
+     */
+    @Override
+    public Held acquire(java.util.function.Supplier<Image> lookup) {
+        for (int attempt = 1; ; attempt++) {
+            Image image = lookup.get();
+            if (!Digests.isValid(image.id())) {
+                return new Held(image, () -> { });
+            }
+            InUse inUse = use(image);
+            if (Files.isDirectory(imagesDir().resolve(Digests.hex(image.id())).resolve("rootfs"),
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return new Held(image, inUse);
+            }
+            inUse.close();
+            if (attempt == 3) {
+                // other processes keep making room right after each fetch: the cache is too small for them all
+                throw new ImageException("image " + image.source() + " was evicted from the cache " + cacheDir
+                        + " by other runs " + attempt + " times before it could start; raise " + cacheSetting);
+            }
+        }
+    }
+
     @Override
     public Optional<Image> find(String imageId) {
         if (!Digests.isValid(imageId)) {
@@ -347,8 +386,9 @@ public final class LocalImageStore implements ImageStore {
         CacheSpace.Usage usage = space.makeRoom(compressedBytes, hex, this::evict);
         long room = Math.max(0, space.maxBytes() - usage.pinned());
         String mb = Long.toString(space.maxBytes() >> 20);
-        String why = "what the cache can hold (cache_max_mb = " + mb + ", " + Messages.bytes(usage.pinned())
-                + " of it used by images in use and run trees); raise cache_max_mb in scar.cfg to use it";
+        String key = cacheSetting.split(" ", 2)[0];
+        String why = "what the cache can hold (" + key + " = " + mb + ", " + Messages.bytes(usage.pinned())
+                + " of it used by images in use and run trees); raise " + cacheSetting + " to use it";
         if (compressedBytes > room) {
             throw new ImageException("image " + source + " is too big for the cache: its layers alone are "
                     + Messages.bytes(compressedBytes) + " compressed, more than " + Messages.bytes(room) + ", " + why);

@@ -1,14 +1,14 @@
 package scar.image;
 
 /** Helpers that keep user-facing messages on one readable line whatever the input was. */
-final class Messages {
+public final class Messages {
     private static final int MAX_QUOTED = 120;
 
     private Messages() {
     }
 
     /** Makes untrusted text safe to print inside quotes: no control characters, bounded length. */
-    static String quote(String text) {
+    public static String quote(String text) {
         if (text == null) {
             return "";
         }

@@ -92,12 +92,13 @@ public final class Supervisor {
     private StagedInvocation run(FunctionSpec fn, InvocationRequest req, ObjectStorage storage, StorageTrigger trigger,
                                  InvocationRecord record, Consumer<String> lines) {
         String rid = req.requestId();
-        Image image = image(fn, record);
-        ImageUser user = ImageUser.resolve(image.rootfs(), image.config().user(), image.source());
         String tmp = "/tmp/" + rid;
-        try (scar.image.ImageStore.InUse inUse = images.use(image); // never evicted while it runs
+        // looked up and marked in use at once: never evicted, not even between the lookup and the run
+        try (ImageStore.Held held = images.acquire(() -> image(fn, record));
              WorkDir work = WorkDir.create(workRoot, rid);
-             RunRootfs root = RunRootfs.acquire(image.rootfs(), images.runsDir(image), rid, baselines)) {
+             RunRootfs root = RunRootfs.acquire(held.image().rootfs(), images.runsDir(held.image()), rid, baselines)) {
+            Image image = held.image();
+            ImageUser user = ImageUser.resolve(image.rootfs(), image.config().user(), image.source());
             Map<String, String> env = environment(image.config(), fn, req, tmp);
             if (user.home().isPresent() && !imageSets(image.config(), "HOME")) {
                 // Docker takes HOME from passwd unless the image or the user set it

@@ -100,14 +100,16 @@ public final class LambdaHandler implements RequestStreamHandler {
         if (supervisor == null) {
             Path tmp = Path.of(environment.getOrDefault("SCAR_TMP", "/tmp"));
             Path cache = tmp.resolve("scar-cache");
-            long space;
             try {
                 Files.createDirectories(cache);
-                space = Files.getFileStore(cache).getUsableSpace();
             } catch (IOException e) {
                 throw new InvocationException("cannot use " + cache + " for the image cache: " + e.getMessage());
             }
-            var images = new LocalImageStore(cache, new RegistryClient(), Math.max(space, 64L * 1024 * 1024));
+            // capped, so that a warm instance pulling image after image evicts old ones instead of filling /tmp
+            CacheBudget budget = CacheBudget.of(environment, cache);
+            var images = new LocalImageStore(cache, new RegistryClient(), budget.maxBytes(), budget.maxBytes(),
+                    budget.setting(), new LocalImageStore.Listener() {
+                    }, java.time.Duration.ofHours(6));
             supervisor = new Supervisor(images, executor(), tmp);
         }
         return supervisor;

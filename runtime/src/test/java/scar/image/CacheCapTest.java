@@ -100,6 +100,30 @@ class CacheCapTest {
     }
 
     @Test
+    void anImageEvictedByAnotherStoreBetweenItsLookupAndItsRunIsFetchedAgainAndThenKept() {
+        LocalImageStore starting = store(1.5);
+        LocalImageStore evicting = store(1.5); // another shell on the same cache
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        try (ImageStore.Held held = starting.acquire(() -> {
+            Image found = starting.pull(ImageRef.parse(a));
+            if (lookups.incrementAndGet() == 1) {
+                // the other shell makes room right after the lookup, before the run marks the image in use
+                evicting.pull(ImageRef.parse(b));
+                assertThat(found.rootfs()).doesNotExist();
+            }
+            return found;
+        })) {
+            assertThat(lookups).hasValue(2);
+            assertThat(held.image().rootfs().resolve("usr/games/cowsay")).isRegularFile();
+            // once acquired, the other shell cannot take it
+            assertThatThrownBy(() -> evicting.pull(ImageRef.parse(c))).isInstanceOf(ImageException.class)
+                    .hasMessageContaining("raise cache_max_mb in scar.cfg");
+            assertThat(held.image().rootfs().resolve("usr/games/cowsay")).isRegularFile();
+        }
+        assertThat(evicting.pull(ImageRef.parse(c)).rootfs().resolve("usr/games/cowsay")).isRegularFile();
+    }
+
+    @Test
     void anImageThatCanNeverFitFailsWithItsSizeAndTheSettingAndLeavesNothing() {
         LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), IMAGE_MAX,
                 imageBytes / 2, new LocalImageStore.Listener() {

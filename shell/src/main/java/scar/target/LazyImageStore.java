@@ -57,4 +57,9 @@ public final class LazyImageStore implements ImageStore {
     public InUse use(Image image) {
         return store().use(image);
     }
+
+    @Override
+    public Held acquire(java.util.function.Supplier<Image> lookup) {
+        return store().acquire(lookup);
+    }
 }
