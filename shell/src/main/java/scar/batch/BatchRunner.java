@@ -64,6 +64,7 @@ public final class BatchRunner {
         if (cancelled) {
             Thread.interrupted(); // handled: the batch stopped; the shell goes on
         }
+        ledger.sync(); // nothing is reported done that an OS crash could still make run again
         long wall = (System.nanoTime() - start) / 1_000_000;
         int notStarted = inputs.size() - state.succeeded.get() - state.failures.size();
         return new BatchSummary(plan.function(), plan.bucket(), inputs.size(), state.succeeded.get(),

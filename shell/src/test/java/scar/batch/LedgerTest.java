@@ -86,4 +86,42 @@ class LedgerTest {
         assertThat(again.wanted(List.of(a, b), Selection.PENDING)).isEmpty();
         assertThat(Files.readAllLines(file())).hasSize(5);
     }
+
+    @Test
+    void endsFromManyThreadsAreEachRecordedOnceAndSeenByAnotherProcessBeforeTheyAreSynced() throws Exception {
+        Ledger ledger = new Ledger(file());
+        List<ObjectInfo> inputs = java.util.stream.IntStream.range(0, 400)
+                .mapToObj(i -> new ObjectInfo("input/f" + i, i, Instant.ofEpochMilli(1000))).toList();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        for (ObjectInfo input : inputs) {
+            pool.execute(() -> {
+                if (ledger.claim(input, "r-" + input.size(), Selection.PENDING)) {
+                    ledger.finish(input, "r-" + input.size(), LedgerEntry.SUCCEEDED, null);
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        // in the file at once (a killed scar loses nothing), whether or not a sync has run yet
+        assertThat(new Ledger(file()).wanted(inputs, Selection.PENDING)).isEmpty();
+        ledger.sync();
+        ledger.sync(); // nothing new: returns at once
+        assertThat(Files.readAllLines(file())).hasSize(800).allMatch(line -> line.startsWith("{") && line.endsWith("}"));
+    }
+
+    @Test
+    void syncKeepsTheCallersInterruptAndStillSyncs() {
+        Ledger ledger = new Ledger(file());
+        ledger.claim(a, "r1", Selection.PENDING);
+        ledger.finish(a, "r1", LedgerEntry.FAILED, "exit code 1");
+        Thread.currentThread().interrupt();
+        try {
+            ledger.sync();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(new Ledger(file()).last("input/a")).get().extracting(LedgerEntry::event).isEqualTo(LedgerEntry.FAILED);
+    }
 }
