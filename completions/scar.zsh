@@ -92,7 +92,7 @@ _scar() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" pos named
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
-    if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-h --help -V --version" -- "$cur") ); return 0; fi
+    if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "--target --profile --region -h --help -V --version" -- "$cur") ); return 0; fi
     COMPREPLY=( $(compgen -W "init run ls rm log use target profile region config script put get" -- "$cur") $(compgen -f -X '!*.scar' -- "$cur") )
     return 0
   fi

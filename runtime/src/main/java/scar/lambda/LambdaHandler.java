@@ -11,7 +11,10 @@ import scar.invoke.FunctionSpec;
 import scar.invoke.InvocationException;
 import scar.invoke.InvocationRequest;
 import scar.invoke.InvocationResult;
+import scar.invoke.StagedInvocation;
+import scar.invoke.StorageTrigger;
 import scar.invoke.Supervisor;
+import scar.storage.StorageException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +47,7 @@ public final class LambdaHandler implements RequestStreamHandler {
 
     private final Map<String, String> environment;
     private Supervisor supervisor;
+    private S3Staging s3;
     private FunctionSpec function;
 
     /** Called by Lambda's Java runtime. */
@@ -59,7 +64,14 @@ public final class LambdaHandler implements RequestStreamHandler {
         LambdaLogger logger = context.getLogger();
         ScarResponse response;
         try {
-            ScarEvent event = ScarEvent.parse(input.readAllBytes());
+            byte[] payload = input.readAllBytes();
+            Optional<StorageTrigger> trigger = S3EventTrigger.parse(payload);
+            if (trigger.isPresent()) {
+                output.write(handleS3Event(trigger.get(), context).toJson());
+                output.flush();
+                return;
+            }
+            ScarEvent event = ScarEvent.parse(payload);
             FunctionSpec fn = function(context);
             String requestId = event.requestId() != null && REQUEST_ID.matcher(event.requestId()).matches()
                     ? event.requestId() : context.getAwsRequestId();
@@ -74,6 +86,34 @@ public final class LambdaHandler implements RequestStreamHandler {
         }
         output.write(response.toJson());
         output.flush();
+    }
+
+    /**
+     * An object put under a bucket's {@code input/}: staged from S3 to
+     * {@code /tmp/$REQUEST_ID/input/<name>}, the function's own script or command run on it, and
+     * {@code $TMP_OUTPUT_DIR} uploaded to the bucket's {@code output/}, through the same
+     * {@link scar.storage.ObjectStorage} rules as on the local target.
+     */
+    private ScarResponse handleS3Event(StorageTrigger trigger, Context context) {
+        LambdaLogger logger = context.getLogger();
+        try {
+            InvocationRequest request = new InvocationRequest(context.getAwsRequestId(), null, List.of(), Map.of());
+            StagedInvocation staged = supervisor().invoke(function(context), request, s3().storage(), trigger,
+                    line -> logger.log(line + "\n"));
+            staged.outputKeys().forEach(key -> logger.log("scar: uploaded s3://" + trigger.bucket() + "/" + key + "\n"));
+            staged.warnings().forEach(warning -> logger.log("scar: warning: " + warning + "\n"));
+            return ScarResponse.of(staged.result(), context.getLogGroupName(), context.getLogStreamName());
+        } catch (InvocationException | ImageException | StorageException e) {
+            logger.log("scar: " + e.getMessage() + "\n");
+            return ScarResponse.failure(e.getMessage());
+        }
+    }
+
+    private S3Staging s3() {
+        if (s3 == null) {
+            s3 = new S3Staging(environment);
+        }
+        return s3;
     }
 
     /** The function's configuration with this invocation's deadline and the function's credentials. */

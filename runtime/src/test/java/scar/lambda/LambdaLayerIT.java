@@ -9,10 +9,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scar.invoke.FunctionSpec;
+import scar.testing.MotoServer;
 import scar.testing.TestImages;
 import scar.testing.TestRegistry;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
 import java.io.IOException;
+import java.net.URI;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,6 +108,30 @@ class LambdaLayerIT {
         assertThat(output).contains("AWS_ACCESS_KEY_ID=AKIDEXAMPLE\n", "AWS_SECRET_ACCESS_KEY=secret-example\n",
                 "AWS_SESSION_TOKEN=token-example\n", "AWS_REGION=eu-west-1\n", "FROM_INIT=1\n", "FROM_RUN=2\n");
         assertThat(output).doesNotContain("HOST_ONLY", "LAMBDA_TASK_ROOT", "SCAR_TMP", "AWS_LAMBDA_FUNCTION_NAME");
+    }
+
+    @Test
+    void handlerFromTheUnpackedLayerStagesAnS3ObjectAndUploadsTheOutput(@TempDir Path task) throws Exception {
+        writeTaskRoot(task, new FunctionSpec("layer-fn", image, null, 128, 60, 5, "", Map.of(),
+                "rev < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/reversed.txt\""));
+        try (MotoServer moto = MotoServer.start(shared.resolve("moto"));
+             S3Client s3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(URI.create(moto.endpoint()))
+                     .forcePathStyle(true).httpClientBuilder(UrlConnectionHttpClient.builder())
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                     .build()) {
+            s3.createBucket(b -> b.bucket("layer-bucket"));
+            s3.putObject(b -> b.bucket("layer-bucket").key("input/in.txt"), RequestBody.fromString("abc\n"));
+            Map<String, String> env = new java.util.HashMap<>(MotoServer.CREDENTIALS);
+            env.put("AWS_REGION", MotoServer.REGION);
+            env.put("AWS_ENDPOINT_URL", moto.endpoint());
+
+            JsonNode response = invoke(task, new String(S3EventTrigger.toJson("layer-bucket", "input/in.txt",
+                    MotoServer.REGION), StandardCharsets.UTF_8), env);
+
+            assertThat(response.path("LambdaOutput").path("ExitCode").asInt()).as(response.toString()).isZero();
+            assertThat(s3.getObjectAsBytes(b -> b.bucket("layer-bucket").key("output/reversed.txt")).asUtf8String())
+                    .isEqualTo("cba\n");
+        }
     }
 
     @Test

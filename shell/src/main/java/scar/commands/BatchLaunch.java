@@ -25,12 +25,17 @@ final class BatchLaunch {
     }
 
     BatchSummary run(BatchPlan plan, boolean json) {
+        BatchRunner runner = new BatchRunner(session.target(), finished -> { });
+        return run(progress -> runner.run(plan, progress), json);
+    }
+
+    /** Any batch (the shell's own, or one the platform runs), with the same progress line and summary. */
+    BatchSummary run(java.util.function.Function<Progress, BatchSummary> batch, boolean json) {
         Console console = session.console();
         ProgressLine progress = console.interactive() && !json ? new ProgressLine(console.err()) : null;
-        BatchRunner runner = new BatchRunner(session.target(), finished -> { });
         BatchSummary summary;
         try (CtrlC ignored = CtrlC.interrupts(Thread.currentThread())) {
-            summary = runner.run(plan, progress == null ? Progress.NONE : progress);
+            summary = batch.apply(progress == null ? Progress.NONE : progress);
         } finally {
             if (progress != null) {
                 progress.clear();

@@ -33,6 +33,12 @@ public final class CommandRunner {
         return new CommandLine(ScarCommand.class, new NoSessionFactory()).getSubcommands().keySet();
     }
 
+    /** {@code --target}, {@code --profile}, {@code --region} (or {@code --x=value}): one command's override, in front of it. */
+    public static boolean isGlobalOption(String word) {
+        String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+        return GlobalOptions.NAMES.contains(name);
+    }
+
     /** scar's grammar without a session, for completion and for generating the bash/zsh scripts. */
     public static CommandLine grammar() {
         return new CommandLine(ScarCommand.class, new NoSessionFactory());
@@ -47,6 +53,38 @@ public final class CommandRunner {
     }
 
     public int execute(List<String> words) {
+        GlobalOptions global;
+        try {
+            global = GlobalOptions.parse(words);
+        } catch (IllegalArgumentException e) {
+            session.console().error(e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (!global.any()) {
+            return executeCommand(words);
+        }
+        boolean aws = global.target() != null ? !global.target().equals("local") : !session.context().key().isLocal();
+        if (!aws && (global.profile() != null || global.region() != null)) {
+            session.console().error("--profile and --region apply to the aws target: add --target aws, "
+                    + "or switch with 'target aws'");
+            return ExitCodes.USAGE;
+        }
+        if (global.command().isEmpty()) {
+            session.console().error("give a command after " + String.join(" ", words) + ", e.g. "
+                    + String.join(" ", words) + " ls");
+            return ExitCodes.USAGE;
+        }
+        try (var restore = session.context().overrideFor(global.target(), global.profile(), global.region())) {
+            return executeCommand(global.command());
+        } catch (RuntimeException e) {
+            // the target could not be built (e.g. a bad region): one line, like any command's failure
+            lastError = e;
+            session.console().error(describe(e));
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    private int executeCommand(List<String> words) {
         List<String> arguments = new ArrayList<>(words);
         if (!arguments.isEmpty() && arguments.get(0).equals("run")) {
             List<String> rest = RunCommand.delimitArguments(arguments.subList(1, arguments.size()));

@@ -45,6 +45,11 @@ final class EventSourceRun {
                     + "): its input/ folder is what runs");
         }
         String bucket = where.bucket();
+        var remote = session.target().remoteBatch();
+        if (remote.isPresent()) {
+            return new RemoteEventSourceRun(session, remote.get()).run(bucket, function, script, args, env,
+                    retryFailed, json);
+        }
         String chosen = function != null ? function : boundFunction(session, bucket);
         session.target().find(chosen).orElseThrow(() -> new FunctionNotFoundException(chosen));
         Selection selection = retryFailed ? Selection.RETRY_FAILED : Selection.PENDING;

@@ -95,6 +95,39 @@ public final class SessionContext {
         settings.put("region", new Setting("region", newRegion, Setting.Source.COMMAND_LINE));
     }
 
+    /** Undoes a one-command override; never throws. */
+    public interface Restore extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * {@code --target}, {@code --profile}, {@code --region} given on one command: the session talks
+     * to that target for that command only (built and cached like any other, so the next
+     * override of the same key costs nothing), then returns to its own target and current
+     * function. Null arguments keep the session's value.
+     */
+    public synchronized Restore overrideFor(String target, String newProfile, String newRegion) {
+        String chosen = target != null ? target : key.target();
+        TargetKey next = chosen.equals("local") ? TargetKey.local()
+                : new TargetKey(chosen, newProfile != null ? newProfile : key.isLocal() ? profile : key.profile(),
+                        newRegion != null ? newRegion : key.isLocal() ? region : key.region());
+        if (next.equals(key)) {
+            return () -> { };
+        }
+        TargetKey before = key;
+        String function = currentFunction;
+        targets.computeIfAbsent(next, factory::open);
+        key = next;
+        currentFunction = null;
+        return () -> {
+            synchronized (SessionContext.this) {
+                key = before;
+                currentFunction = function;
+            }
+        };
+    }
+
     private void open(TargetKey next) {
         if (next.equals(key)) {
             return;

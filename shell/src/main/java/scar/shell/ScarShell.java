@@ -60,7 +60,7 @@ final class ScarShell extends Shell {
         if (words.size() == 2 && words.get(0).equals("help") && scarCommands.contains(words.get(1))) {
             words = List.of(words.get(1), "--help");
         }
-        if (words.isEmpty() || !scarCommands.contains(words.get(0))) {
+        if (words.isEmpty() || !scarCommands.contains(words.get(0)) && !CommandRunner.isGlobalOption(words.get(0))) {
             return super.evaluate(input);
         }
         // Ctrl-C interrupts the command (a running container is killed), never the shell.

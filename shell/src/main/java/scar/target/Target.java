@@ -59,6 +59,14 @@ public interface Target extends AutoCloseable {
         throw new TargetException("buckets are not available on the " + name() + " target yet");
     }
 
+    /**
+     * {@code run -es} where the platform runs the invocations (aws); empty where the shell runs
+     * them itself with a {@link #ledger ledger} (local).
+     */
+    default Optional<scar.batch.RemoteBatch> remoteBatch() {
+        return Optional.empty();
+    }
+
     /** The durable record of which inputs the function has processed (kept by the shell, per target). */
     default scar.batch.Ledger ledger(String function) {
         throw new TargetException("buckets are not available on the " + name() + " target yet");

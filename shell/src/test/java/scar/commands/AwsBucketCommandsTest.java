@@ -246,8 +246,7 @@ class AwsBucketCommandsTest extends CommandTestBase {
 
     @Test
     void putIfAbsentNeverReplacesAnObjectAndDeleteSaysWhetherThereWasOne() throws Exception {
-        var storage = new scar.target.aws.S3ObjectStorage(s3,
-                new scar.target.aws.AwsSettings(null, "us-east-1", URI.create(moto.endpoint())), "us-east-1");
+        var storage = new scar.storage.s3.S3ObjectStorage(s3, "us-east-1", scar.storage.s3.S3ObjectStorage.plainErrors());
         storage.createBucket("cond");
         storage.createBucket("cond"); // already there: fine
         Path first = Files.writeString(home.resolve("first"), "first");

@@ -72,6 +72,17 @@ final class AwsErrors {
         return permission + " failed at " + settings.where() + ": " + (shown.isEmpty() ? "" : shown + ": ") + message(e);
     }
 
+    /** Either kind of SDK failure, as one line (for callers that get both, like S3ObjectStorage). */
+    static String describe(AwsSettings settings, String permission, SdkException e) {
+        if (e instanceof AwsServiceException service) {
+            return describe(settings, permission, service);
+        }
+        if (e instanceof SdkClientException client) {
+            return describeClient(settings, permission, client);
+        }
+        return permission + " failed at " + settings.where() + ": " + message(e);
+    }
+
     static String describeClient(AwsSettings settings, String permission, SdkClientException e) {
         String message = message(e);
         if (message.contains("Unable to load credentials") || message.contains("credentials")) {

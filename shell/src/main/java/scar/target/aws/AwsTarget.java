@@ -1,5 +1,7 @@
 package scar.target.aws;
 
+import scar.storage.s3.S3ObjectStorage;
+
 import scar.image.ImageRef;
 import scar.invoke.FunctionSpec;
 import scar.invoke.InvocationRequest;
@@ -254,8 +256,14 @@ public final class AwsTarget implements Target {
     }
 
     @Override
+    public Optional<scar.batch.RemoteBatch> remoteBatch() {
+        return Optional.of(new LambdaBatch(clients.lambda(), notifications(), settings(), clients.regionName()));
+    }
+
+    @Override
     public scar.storage.ObjectStorage storage() {
-        return new S3ObjectStorage(clients.s3(), settings(), clients.regionName());
+        AwsSettings settings = settings();
+        return new S3ObjectStorage(clients.s3(), clients.regionName(), (permission, e) -> AwsErrors.describe(settings, permission, e));
     }
 
     /** CloudWatch Logs: the group /aws/lambda/NAME of each function ({@code rm} deletes it). */

@@ -105,6 +105,22 @@ final class S3Notifications {
         });
     }
 
+    /** The functions whose scar notification is on the bucket (what {@code init -es} added), by name. */
+    List<String> boundFunctions(String bucket) {
+        BucketNames.require(bucket);
+        return AwsErrors.call(settings, "s3:GetBucketNotification", () -> {
+            try {
+                return current(bucket).lambdaFunctionConfigurations().stream()
+                        .map(LambdaFunctionConfiguration::id)
+                        .filter(id -> id != null && id.startsWith("scar-") && id.length() > "scar-".length())
+                        .map(id -> id.substring("scar-".length()))
+                        .distinct().sorted().toList();
+            } catch (NoSuchBucketException e) {
+                throw new TargetException("bucket " + bucket + " not found on S3");
+            }
+        });
+    }
+
     private GetBucketNotificationConfigurationResponse current(String bucket) {
         try {
             return s3.getBucketNotificationConfiguration(b -> b.bucket(bucket));

@@ -1,4 +1,4 @@
-package scar.target.aws;
+package scar.storage.s3;
 
 import scar.storage.BucketNames;
 import scar.storage.ObjectInfo;
@@ -6,6 +6,7 @@ import scar.storage.ObjectKeys;
 import scar.storage.ObjectStorage;
 import scar.storage.StorageException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -37,10 +38,10 @@ import java.util.UUID;
  * Writes are atomic by S3's own semantics (an object appears whole, a multipart upload only when
  * completed); a download goes to a temporary file renamed into place.
  *
- * <p>It lives in the shell, not the runtime: the runtime's jars make up the Lambda layer (a 12.3 MB
- * zip), and the S3 module with the SDK core it pulls in (8.3 MB of jars) would grow it by two
- * thirds before the handler stages anything from S3. When the handler does, this class moves to
- * the runtime as is (it needs only ObjectStorage and the SDK; AwsErrors would move with it).
+ * <p>It lives in the runtime because both sides use it: the shell's aws target (put, get, ls -b)
+ * and the Lambda handler (staging an S3 event's object in, uploading outputs). How an SDK failure
+ * reads is the caller's ({@link Errors}): the shell names the profile and permission, the
+ * handler writes one line to the function's log.
  */
 public final class S3ObjectStorage implements ObjectStorage {
     /** Files above this go up in parts: one failed part is retried, not the whole file. */
@@ -48,15 +49,53 @@ public final class S3ObjectStorage implements ObjectStorage {
     /** S3's minimum part is 5 MB; 8 MB keeps a 10,000-part upload above 78 GB. */
     static final int PART_SIZE = 8 * 1024 * 1024;
 
+    /** Turns a failed S3 call into one line for the user. */
+    @FunctionalInterface
+    public interface Errors {
+        /**
+         * @param permission the IAM action the call needs, e.g. {@code s3:GetObject}
+         * @return one line: what failed and what to do
+         */
+        String describe(String permission, SdkException e);
+    }
+
     private final S3Client s3;
-    private final AwsSettings settings;
+    private final Errors errors;
     private final String region;
 
-    /** @param region where new buckets are created (us-east-1 takes no location constraint) */
-    public S3ObjectStorage(S3Client s3, AwsSettings settings, String region) {
+    /**
+     * @param region where new buckets are created (us-east-1 takes no location constraint)
+     * @param errors how a failed call reads
+     */
+    public S3ObjectStorage(S3Client s3, String region, Errors errors) {
         this.s3 = s3;
-        this.settings = settings;
+        this.errors = errors;
         this.region = region;
+    }
+
+    /** Errors as a plain line: the permission, AWS's error code and message (the handler's choice). */
+    public static Errors plainErrors() {
+        return (permission, e) -> permission + " failed: "
+                + (e instanceof AwsServiceException service && !code(service).isEmpty() ? code(service) + ": " : "")
+                + oneLine(message(e));
+    }
+
+    /** AWS's error code ({@code NoSuchBucket}), or empty. */
+    public static String code(AwsServiceException e) {
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
+                : e.awsErrorDetails().errorCode();
+    }
+
+    private static String message(SdkException e) {
+        String message = e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorMessage() != null
+                ? service.awsErrorDetails().errorMessage() : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static String oneLine(String text) {
+        String line = text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 
     @Override
@@ -76,7 +115,7 @@ public final class S3ObjectStorage implements ObjectStorage {
             } catch (BucketAlreadyOwnedByYouException e) {
                 // made meanwhile by another shell: that is what we wanted
             } catch (AwsServiceException e) {
-                if ("BucketAlreadyExists".equals(AwsErrors.code(e))) {
+                if ("BucketAlreadyExists".equals(code(e))) {
                     throw new StorageException("bucket name '" + bucket + "' is taken by another AWS account; "
                             + "bucket names are global: choose another");
                 }
@@ -324,20 +363,16 @@ public final class S3ObjectStorage implements ObjectStorage {
     /** One S3 call; a missing bucket and denied access become one line naming the bucket or permission. */
     private <T> T call(String permission, String bucket, java.util.function.Supplier<T> call) {
         try {
-            return AwsErrors.call(settings, permission, () -> {
-                try {
-                    return call.get();
-                } catch (NoSuchBucketException e) {
-                    throw missing(bucket);
-                } catch (AwsServiceException e) {
-                    if ("NoSuchBucket".equals(AwsErrors.code(e))) {
-                        throw missing(bucket);
-                    }
-                    throw e;
-                }
-            });
-        } catch (scar.target.TargetException e) {
-            throw new StorageException(e.getMessage(), e);
+            return call.get();
+        } catch (NoSuchBucketException e) {
+            throw missing(bucket);
+        } catch (AwsServiceException e) {
+            if ("NoSuchBucket".equals(code(e))) {
+                throw missing(bucket);
+            }
+            throw new StorageException(errors.describe(permission, e), e);
+        } catch (SdkException e) {
+            throw new StorageException(errors.describe(permission, e), e);
         }
     }
 
