@@ -45,7 +45,10 @@ public final class CompletionCache {
     /** At most this many keys and folders of one folder are offered (one S3 page). */
     static final int MAX_CHILDREN = 1000;
 
-    /** One folder's listing, or the listing under way. */
+    /** Prefix listings kept at most (each up to MAX_CHILDREN names). */
+    static final int MAX_LISTINGS = 64;
+
+    /** One prefix's listing, or the listing under way. */
     private record Listing(List<String> children, long listedAt, CompletableFuture<List<String>> pending) {
     }
 
@@ -157,6 +160,9 @@ public final class CompletionCache {
             if (listing != null && listing.pending() != null) {
                 pending = listing.pending();
             } else {
+                if (listings.size() >= MAX_LISTINGS) {
+                    listings.values().removeIf(old -> old.pending() == null); // a long session types many prefixes
+                }
                 pending = CompletableFuture.supplyAsync(() -> listChildren(bucket, prefix), background.get());
                 CompletableFuture<List<String>> started = pending;
                 listings.put(where, new Listing(known, listing == null ? 0 : listing.listedAt(), started));
@@ -212,13 +218,16 @@ public final class CompletionCache {
         if (all == null) {
             return;
         }
-        buckets = new TreeSet<>();
+        TreeSet<String> listed = new TreeSet<>();
         for (String bucket : all) {
             if (BucketNames.isValid(bucket)) {
-                buckets.add(bucket);
+                listed.add(bucket);
             }
         }
-        write();
+        if (!listed.equals(buckets)) {
+            buckets = listed;
+            write();
+        }
     }
 
     /** The target's buckets, or null when it has none or they cannot be listed now (the old names stay). */
