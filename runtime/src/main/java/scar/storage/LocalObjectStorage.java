@@ -153,9 +153,15 @@ public final class LocalObjectStorage implements ObjectStorage {
                         || !ObjectKeys.isValid(base + name)) {
                     continue;
                 }
-                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    continue; // removed while we looked
+                }
+                if (attrs.isDirectory()) {
                     result.add(base + name + "/");
-                } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                } else if (attrs.isRegularFile()) {
                     result.add(base + name);
                 }
             }

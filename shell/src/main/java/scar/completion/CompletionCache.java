@@ -45,7 +45,10 @@ public final class CompletionCache {
     /** At most this many keys and folders of one folder are offered (one S3 page). */
     static final int MAX_CHILDREN = 1000;
 
-    /** One folder's listing, or the listing under way. */
+    /** Prefix listings kept at most (each up to MAX_CHILDREN names). */
+    static final int MAX_LISTINGS = 64;
+
+    /** One prefix's listing, or the listing under way. */
     private record Listing(List<String> children, long listedAt, CompletableFuture<List<String>> pending) {
     }
 
@@ -58,10 +61,12 @@ public final class CompletionCache {
     private TreeSet<String> functions;
     private TreeSet<String> images;
     private TreeSet<String> buckets;
-    /** One level of a bucket ("BUCKET/FOLDER/") to what it held when last listed. */
+    /** A prefix inside a bucket ("BUCKET/FOLDER/NAME") to what one level below it held when last listed. */
     private final Map<String, Listing> listings = new HashMap<>();
     private long refreshedAt;
     private boolean fetched;
+    /** True once this cache has written its files (so an unchanged listing need not write them again). */
+    private boolean written;
     /** Counts the changes commands made, so a listing that raced with one is not applied. */
     private long changes;
     private CompletableFuture<Void> refreshing;
@@ -128,19 +133,20 @@ public final class CompletionCache {
         if (!BucketNames.isValid(bucket) || prefix.contains("\\")) {
             return List.of();
         }
-        String folder = prefix.substring(0, prefix.lastIndexOf('/') + 1);
-        if (!folder.isEmpty() && ObjectKeys.problem(folder.substring(0, folder.length() - 1), true) != null) {
+        String parent = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+        if (!parent.isEmpty() && ObjectKeys.problem(parent.substring(0, parent.length() - 1), true) != null) {
             return List.of(); // '..', '//' and friends name nothing inside a bucket
         }
         if (key.isLocal()) {
             // one directory read on this machine: fresher than any cache, and well under the budget
             try {
-                return matchingKeys(listChildren(bucket, folder), prefix);
+                return listChildren(bucket, prefix);
             } catch (RuntimeException e) {
                 return List.of(); // no such bucket, or unreadable: nothing to offer
             }
         }
-        String where = bucket + "/" + folder;
+        // keyed by the whole prefix: a folder may hold more than one page, so S3 filters, not this
+        String where = bucket + "/" + prefix;
         CompletableFuture<List<String>> pending;
         List<String> known;
         synchronized (this) {
@@ -154,7 +160,10 @@ public final class CompletionCache {
             if (listing != null && listing.pending() != null) {
                 pending = listing.pending();
             } else {
-                pending = CompletableFuture.supplyAsync(() -> listChildren(bucket, folder), background.get());
+                if (listings.size() >= MAX_LISTINGS) {
+                    listings.values().removeIf(old -> old.pending() == null); // a long session types many prefixes
+                }
+                pending = CompletableFuture.supplyAsync(() -> listChildren(bucket, prefix), background.get());
                 CompletableFuture<List<String>> started = pending;
                 listings.put(where, new Listing(known, listing == null ? 0 : listing.listedAt(), started));
                 started.whenComplete((children, failure) -> listed(where, started, children));
@@ -170,8 +179,8 @@ public final class CompletionCache {
         }
     }
 
-    private List<String> listChildren(String bucket, String folder) {
-        return target.get().storage().children(bucket, folder, MAX_CHILDREN);
+    private List<String> listChildren(String bucket, String prefix) {
+        return target.get().storage().children(bucket, prefix, MAX_CHILDREN);
     }
 
     private synchronized void listed(String where, CompletableFuture<List<String>> which, List<String> children) {
@@ -209,13 +218,16 @@ public final class CompletionCache {
         if (all == null) {
             return;
         }
-        buckets = new TreeSet<>();
+        TreeSet<String> listed = new TreeSet<>();
         for (String bucket : all) {
             if (BucketNames.isValid(bucket)) {
-                buckets.add(bucket);
+                listed.add(bucket);
             }
         }
-        write();
+        if (!listed.equals(buckets)) {
+            buckets = listed;
+            write();
+        }
     }
 
     /** The target's buckets, or null when it has none or they cannot be listed now (the old names stay). */
@@ -252,6 +264,8 @@ public final class CompletionCache {
 
     public synchronized void replaceAll(Collection<FunctionSpec> all) {
         loadFiles(); // the buckets a previous scar wrote stay until they are listed
+        TreeSet<String> oldFunctions = functions;
+        TreeSet<String> oldImages = images;
         functions = new TreeSet<>();
         images = new TreeSet<>();
         for (FunctionSpec function : all) {
@@ -262,7 +276,10 @@ public final class CompletionCache {
         }
         fetched = true;
         refreshedAt = System.nanoTime();
-        write();
+        // every ls lands here: rewriting unchanged files would cost it more than the listing of a few functions
+        if (!written || !functions.equals(oldFunctions) || !images.equals(oldImages)) {
+            write();
+        }
     }
 
     private void addImage(FunctionSpec function) {
@@ -340,6 +357,7 @@ public final class CompletionCache {
         if (folder == null) {
             return;
         }
+        written = true;
         try {
             Files.createDirectories(folder);
             writeAtomically(functionsFile(), String.join("\n", functions) + (functions.isEmpty() ? "" : "\n"));

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * The cost of a command inside a running shell and of one TAB, with N functions on the local
- * target (run by scripts/bench/startup). Baseline in the same run: an empty {@code config} command.
+ * target (run by scripts/bench/startup), and of a TAB into a bucket folder of N keys. Baseline in the
+ * same run: an empty {@code config} command.
  */
 public final class ShellBench {
     public static void main(String[] args) throws Exception {
@@ -28,6 +29,11 @@ public final class ShellBench {
         for (int i = 0; i < functions; i++) {
             repository.create(new FunctionSpec(String.format("fn-%04d", i), "bench/image:1", "sha256:" + "a".repeat(64),
                     128, 300, 10, "", Map.of(), null));
+        }
+        // as many keys in one folder of a bucket, for 'get -b BUCKET/input/<TAB>' (read at each TAB on local)
+        Path input = Files.createDirectories(home.resolve("local/buckets/bench-bucket/input"));
+        for (int i = 0; i < functions; i++) {
+            Files.writeString(input.resolve(String.format("k-%04d.txt", i)), "x");
         }
         StringWriter sink = new StringWriter();
         var console = new StandardConsole(new PrintWriter(sink), new PrintWriter(sink), false);
@@ -46,10 +52,18 @@ public final class ShellBench {
         double tab = median(200, () -> tab(completer, "run fn-1"), sink);
         double tabAll = median(200, () -> tab(completer, "run "), sink);
 
+        session.context().bucketChanged("bench-bucket");
+        double tabBucket = median(200, () -> tab(completer, "init -es bench"), sink);
+        int keys = tab(completer, "get -b bench-bucket/input/k-1");
+        double tabKeys = median(50, () -> tab(completer, "get -b bench-bucket/input/k-1"), sink);
+
         System.out.printf("in-shell (%d functions): config %.2f ms, use %.2f ms, ls %.2f ms (goal <= 20 ms)%n",
                 functions, config, use, ls);
         System.out.printf("TAB (%d functions cached): first %.2f ms, 'run fn-1<TAB>' %.3f ms (%d offered), "
                 + "'run <TAB>' %.3f ms (goal <= 50 ms)%n", functions, firstTab, tab, offered, tabAll);
+        System.out.printf("TAB buckets: 'init -es bench<TAB>' %.3f ms; keys (%d in the folder): "
+                + "'get -b bench-bucket/input/k-1<TAB>' %.2f ms (%d offered) (goal <= 50 ms)%n",
+                tabBucket, functions, tabKeys, keys);
         System.out.printf("ratio ls/config %.1fx, TAB/config %.2fx%n", ls / config, tab / config);
         System.exit(0);
     }

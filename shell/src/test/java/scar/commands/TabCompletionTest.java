@@ -179,6 +179,17 @@ class TabCompletionTest extends SessionTestBase {
     }
 
     @Test
+    void keysPastTheFirstThousandOfAFolderComplete() throws Exception {
+        session(Map.of());
+        Path input = Files.createDirectories(home.resolve("local/buckets/many/input"));
+        for (int i = 0; i < 1200; i++) {
+            Files.writeString(input.resolve(String.format("k-%04d.txt", i)), "x");
+        }
+        assertThat(tab("get -b many/input/k-119")).hasSize(10).startsWith("many/input/k-1190.txt");
+        assertThat(tab("get -b many/input/")).hasSize(1000); // one page: type more to narrow it
+    }
+
+    @Test
     void hostileBucketPathsOfferNothingOutsideTheBucket() throws Exception {
         session(Map.of());
         Files.writeString(home.resolve("secret.txt"), "x");
