@@ -19,6 +19,10 @@ final class WorkDir implements AutoCloseable {
     static final String SPARE = ".spare-";
     /** Enough for a batch's concurrent runs on a laptop; more are deleted. */
     private static final int MAX_SPARES = 16;
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> SPARE_MODE =
+            java.util.Set.copyOf(PosixFilePermissions.fromString("rwxr-xr-x"));
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_RWX =
+            java.util.Set.copyOf(PosixFilePermissions.fromString("rwx------"));
     private final Path dir;
 
     private WorkDir(Path dir) {
@@ -117,12 +121,15 @@ final class WorkDir implements AutoCloseable {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        if (!mode.containsAll(OWNER_RWX)) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
         boolean outputKept = false;
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : (Iterable<Path>) children::iterator) {
                 if (child.getFileName().toString().equals("output") && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.setPosixFilePermissions(child, PosixFilePermissions.fromString("rwxr-xr-x"));
+                    setMode(child, SPARE_MODE);
                     try (Stream<Path> inside = Files.list(child)) {
                         for (Path p : (Iterable<Path>) inside::iterator) {
                             delete(p);
@@ -137,13 +144,20 @@ final class WorkDir implements AutoCloseable {
         if (!outputKept || spares(dir.getParent()) >= MAX_SPARES) {
             return false;
         }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        setMode(dir, SPARE_MODE);
         Path spare = dir.resolveSibling(SPARE + Long.toHexString(System.nanoTime()) + "-" + Thread.currentThread().getId());
         try {
             Files.move(dir, spare, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** A chmod dirties the inode (a journal write on ext4): only when the mode differs. */
+    private static void setMode(Path p, java.util.Set<java.nio.file.attribute.PosixFilePermission> mode) throws IOException {
+        if (!Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
+            Files.setPosixFilePermissions(p, mode);
         }
     }
 
