@@ -11,15 +11,32 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Functions of the local target, one JSON document each under {@code local/functions/}. */
+/**
+ * Functions of the local target, one JSON document each under {@code local/functions/}.
+ * Parsed documents are remembered by file identity (inode, size, modification time), so that a
+ * shell's {@code ls} of thousands of functions reads only the files that changed since the last
+ * listing; another shell that creates or removes a function changes the file, never in place.
+ */
 public final class LocalFunctionRepository {
+    private record Parsed(Object fileKey, FileTime modified, long size, FunctionSpec function) {
+        boolean matches(BasicFileAttributes attributes) {
+            return java.util.Objects.equals(fileKey, attributes.fileKey()) && modified.equals(attributes.lastModifiedTime())
+                    && size == attributes.size();
+        }
+    }
+
     private final Path directory;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
     public LocalFunctionRepository(Path directory) {
         this.directory = directory;
@@ -47,12 +64,21 @@ public final class LocalFunctionRepository {
     }
 
     public Optional<FunctionSpec> find(String name) {
+        Path file = fileOf(name);
         try {
-            return Optional.of(json.readValue(fileOf(name).toFile(), FunctionSpec.class));
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            Parsed known = parsed.get(name);
+            if (known != null && known.matches(attributes)) {
+                return Optional.of(known.function());
+            }
+            FunctionSpec function = json.readValue(file.toFile(), FunctionSpec.class);
+            parsed.put(name, new Parsed(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(), function));
+            return Optional.of(function);
         } catch (java.io.FileNotFoundException | NoSuchFileException e) {
+            parsed.remove(name);
             return Optional.empty();
         } catch (IOException e) {
-            throw new TargetException("function '" + name + "' is damaged (" + fileOf(name) + "): " + e.getMessage());
+            throw new TargetException("function '" + name + "' is damaged (" + file + "): " + e.getMessage());
         }
     }
 
@@ -76,6 +102,7 @@ public final class LocalFunctionRepository {
     }
 
     public boolean delete(String name) {
+        parsed.remove(name);
         try {
             return Files.deleteIfExists(fileOf(name));
         } catch (IOException e) {
