@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -60,6 +61,14 @@ public final class LayerUnpacker {
     // per layer: what this layer has created, so whiteouts only hide lower layers
     private Set<Path> writtenByLayer = new HashSet<>();
     private String layerDigest = "";
+    /**
+     * Directories under the root already checked (or made) to be real directories, so that each
+     * entry does not lstat every component of its path again (that was the biggest cost of
+     * creating a big image's files). Only this unpacker changes the tree while it builds, and
+     * it forgets them all whenever it deletes anything, since a deletion is the only way one of
+     * them could become a symlink or a file.
+     */
+    private final Set<Path> knownDirs = new HashSet<>();
 
     /**
      * @param root             an existing, empty (or partly built) directory to unpack into
@@ -149,12 +158,13 @@ public final class LayerUnpacker {
         if (entry.isDirectory()) {
             BasicFileAttributes existing = attributes(target);
             if (existing != null && !existing.isDirectory()) {
-                deleteTree(target);
+                delete(target);
                 existing = null;
             }
             if (existing == null) {
                 Files.createDirectory(target);
             }
+            knownDirs.add(target);
             // owner keeps rwx on directories so later layers can write and the cache can be deleted
             Files.setPosixFilePermissions(target, permissions(entry.getMode() | 0700));
         } else if (entry.isSymbolicLink()) {
@@ -162,14 +172,11 @@ public final class LayerUnpacker {
             if (link == null || link.isEmpty() || link.indexOf('\0') >= 0) {
                 throw unsafe(name, "is a symlink with an empty or invalid target");
             }
-            replace(target);
-            Files.createSymbolicLink(target, Path.of(link));
+            createReplacing(name, target, t -> Files.createSymbolicLink(t, Path.of(link)));
         } else if (entry.isLink()) {
             Path source = hardlinkSource(name, entry.getLinkName());
-            replace(target);
-            Files.createLink(target, source);
+            createReplacing(name, target, t -> Files.createLink(t, source));
         } else if (entry.isFile()) {
-            replace(target);
             writeFile(name, target, data, entry);
         } else {
             return; // other types (e.g. sockets, unknown vendor types) are skipped
@@ -181,9 +188,11 @@ public final class LayerUnpacker {
         if (unpackedBytes + entry.getSize() > maxUnpackedBytes) {
             throw tooBig();
         }
-        // CREATE_NEW + NOFOLLOW: if anything appeared at this path, fail rather than follow it
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        // CREATE_NEW + NOFOLLOW: never follows what is at this path (O_EXCL fails on a symlink too)
+        OutputStream[] opened = new OutputStream[1];
+        createReplacing(name, target, t -> opened[0] = Files.newOutputStream(t, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+        try (OutputStream out = opened[0]) {
             byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = data.read(buf)) > 0) {
@@ -193,12 +202,13 @@ public final class LayerUnpacker {
                 }
                 out.write(buf, 0, n);
             }
-        } catch (FileAlreadyExistsException e) {
-            throw unsafe(name, "collides with an entry created while unpacking");
         }
         Files.setPosixFilePermissions(target, permissions(entry.getMode()));
         if (entry.getModTime() != null) {
-            Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getModTime().getTime()));
+            // access time too: given only one, the JDK first reads the other (a stat per file). Followed
+            // like setLastModifiedTime: the file was just created exclusively in a build nobody else writes
+            FileTime time = FileTime.fromMillis(entry.getModTime().getTime());
+            Files.getFileAttributeView(target, BasicFileAttributeView.class).setTimes(time, time, null);
         }
     }
 
@@ -234,7 +244,7 @@ public final class LayerUnpacker {
         }
         Path target = parent.resolve(hidden);
         if (!writtenByLayer.contains(target)) {
-            deleteTree(target);
+            delete(target);
         }
     }
 
@@ -246,7 +256,7 @@ public final class LayerUnpacker {
         }
         for (Path child : children) {
             if (!writtenByLayer.contains(child)) {
-                deleteTree(child);
+                delete(child);
             } else {
                 BasicFileAttributes attrs = attributes(child);
                 if (attrs != null && attrs.isDirectory()) {
@@ -261,6 +271,10 @@ public final class LayerUnpacker {
         Path dir = root;
         for (int i = 0; i < parts.size() - 1; i++) {
             dir = dir.resolve(parts.get(i));
+            if (knownDirs.contains(dir)) {
+                writtenByLayer.add(dir);
+                continue;
+            }
             BasicFileAttributes attrs = attributes(dir);
             if (attrs == null) {
                 Files.createDirectory(dir);
@@ -272,6 +286,7 @@ public final class LayerUnpacker {
             }
             // an ancestor of this layer's content survives an opaque whiteout of its parent
             writtenByLayer.add(dir);
+            knownDirs.add(dir);
         }
         return dir;
     }
@@ -316,10 +331,33 @@ public final class LayerUnpacker {
         return parts;
     }
 
-    private void replace(Path target) throws IOException {
-        if (attributes(target) != null) {
-            deleteTree(target);
+    private interface Creation {
+        void at(Path target) throws IOException;
+    }
+
+    /**
+     * Creates a file, link or symlink where an entry of a lower layer (or earlier in this one)
+     * may be: exclusively, and if something is there (of any type, a symlink included, never
+     * followed) deletes it and creates again. Trying first saves an lstat per entry, as most
+     * entries are new; what still collides after the deletion was not made by this unpacker.
+     */
+    private void createReplacing(String name, Path target, Creation creation) throws IOException {
+        try {
+            creation.at(target);
+            return;
+        } catch (FileAlreadyExistsException e) {
+            delete(target);
         }
+        try {
+            creation.at(target);
+        } catch (FileAlreadyExistsException e) {
+            throw unsafe(name, "collides with an entry created while unpacking");
+        }
+    }
+
+    private void delete(Path p) throws IOException {
+        knownDirs.clear();
+        deleteTree(p);
     }
 
     private static BasicFileAttributes attributes(Path p) throws IOException {

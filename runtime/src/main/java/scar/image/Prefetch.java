@@ -30,12 +30,14 @@ final class Prefetch extends InputStream {
     private void pump(InputStream source) {
         try {
             while (!closed) {
-                byte[] buf = source.readNBytes(CHUNK);
-                if (buf.length == 0) {
+                // read into the chunk itself: readNBytes(int) gathers 8 KB pieces and copies them again
+                byte[] buf = new byte[CHUNK];
+                int n = source.readNBytes(buf, 0, CHUNK);
+                if (n == 0) {
                     break;
                 }
-                chunks.put(buf);
-                if (buf.length < CHUNK) {
+                chunks.put(n == CHUNK ? buf : java.util.Arrays.copyOf(buf, n));
+                if (n < CHUNK) {
                     // readNBytes returns short only at the end
                     break;
                 }
