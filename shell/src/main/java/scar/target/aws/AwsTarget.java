@@ -255,6 +255,39 @@ public final class AwsTarget implements Target {
         notifications.boundBucket(tags).ifPresent(bucket -> notifications.unbind(name, bucket));
     }
 
+    /** One RequestResponse invocation with {@link scar.lambda.PreheatEvent}: the instance pulls the image, runs nothing. */
+    @Override
+    public String preheat(String name) {
+        checkName(name);
+        long start = System.nanoTime();
+        InvokeResponse response;
+        try {
+            response = clients.lambda().invoke(b -> b.functionName(name)
+                    .invocationType(InvocationType.REQUEST_RESPONSE)
+                    .payload(SdkBytes.fromByteArray(scar.lambda.PreheatEvent.toJson())));
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            throw new FunctionNotFoundException(name);
+        } catch (AwsServiceException e) {
+            throw new TargetException(AwsErrors.describe(settings(), "lambda:InvokeFunction", e));
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new TargetException(AwsErrors.describeClient(settings(), "lambda:InvokeFunction", e));
+        }
+        byte[] body = response.payload() == null ? new byte[0] : response.payload().asByteArray();
+        String created = "function '" + name + "' was created, but preheating it failed";
+        if (response.functionError() != null) {
+            throw new TargetException(created + " (" + response.functionError() + "): " + lambdaError(body)
+                    + "; its log group is /aws/lambda/" + name);
+        }
+        ScarResponse answer = ScarResponse.parse(body).orElseThrow(() -> new TargetException(created
+                + ": it answered with something that is not a scar result: "
+                + AwsErrors.oneLine(new String(body, StandardCharsets.UTF_8))));
+        if (answer.error() != null) {
+            throw new TargetException(created + ": " + answer.error());
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return "Function '" + name + "' preheated in " + millis + " ms: " + answer.result().output().strip() + " on Lambda.";
+    }
+
     @Override
     public Optional<scar.batch.RemoteBatch> remoteBatch() {
         return Optional.of(new LambdaBatch(clients.lambda(), notifications(), settings(), clients.regionName()));
