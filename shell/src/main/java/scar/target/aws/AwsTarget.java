@@ -52,6 +52,7 @@ public final class AwsTarget implements Target {
     private final String role;
     private final RuntimeLayer layer;
     private final java.time.Duration logPoll;
+    private java.util.function.Function<ImageRef, String> imageIds = ref -> "";
 
     /**
      * @param role {@code lambda_role}: a role ARN, or a role name looked up in IAM; blank when
@@ -68,6 +69,16 @@ public final class AwsTarget implements Target {
 
     AwsTarget(AwsClients.Clients clients, String role, RuntimeLayer layer) {
         this(clients, role, layer, java.time.Duration.ofSeconds(1));
+    }
+
+    /**
+     * @param imageIds the image id (config digest) of a reference, looked up in its registry from
+     *                 here at {@code init} so that {@code ls} shows IMAGE_ID as on the local target
+     */
+    public AwsTarget(AwsClients.Clients clients, String role, java.time.Duration logPoll,
+                     java.util.function.Function<ImageRef, String> imageIds) {
+        this(clients, role, new RuntimeLayer(), logPoll);
+        this.imageIds = imageIds;
     }
 
     AwsTarget(AwsClients.Clients clients, String role, RuntimeLayer layer, java.time.Duration logPoll) {
@@ -95,12 +106,15 @@ public final class AwsTarget implements Target {
             }
         }
         String roleArn = roleArn();
-        FunctionSpec spec = new FunctionSpec(function.name(), ref.display(), "", function.memoryMb(),
+        FunctionSpec spec = new FunctionSpec(function.name(), ref.display(), imageId(ref), function.memoryMb(),
                 function.timeoutSeconds(), function.timeoutThresholdSeconds(), function.description(),
                 function.environment(), function.initScript());
         Map<String, String> environment = new LinkedHashMap<>(function.environment());
         environment.put(FunctionConfig.ENV_IMAGE, spec.image());
         environment.put(FunctionConfig.ENV_THRESHOLD, Integer.toString(spec.timeoutThresholdSeconds()));
+        if (!spec.imageId().isEmpty()) {
+            environment.put(FunctionConfig.ENV_IMAGE_ID, spec.imageId());
+        }
         LambdaClient lambda = clients.lambda();
         String layerArn = layer.ensure(lambda, settings());
         AwsErrors.run(settings(), "lambda:CreateFunction", () -> {
@@ -253,6 +267,19 @@ public final class AwsTarget implements Target {
         }
         S3Notifications notifications = notifications();
         notifications.boundBucket(tags).ifPresent(bucket -> notifications.unbind(name, bucket));
+    }
+
+    /**
+     * The image's id, or empty when its registry cannot be reached from this machine (one Lambda
+     * can reach may be private to it): init goes on, and Lambda pulls by reference as before.
+     */
+    private String imageId(ImageRef ref) {
+        try {
+            String id = imageIds.apply(ref);
+            return id != null && id.matches("sha256:[0-9a-f]{64}") ? id : "";
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     /** One RequestResponse invocation with {@link scar.lambda.PreheatEvent}: the instance pulls the image, runs nothing. */
