@@ -110,7 +110,7 @@ _scar() {
         -if|--image-file) _scar_values 'path'; return 0 ;;
         -es|--event-source) _scar_values 'buckets'; return 0 ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-n --name -m --memory -t --time -tt --timeout-threshold -d --description -e --env -s --init-script -i --image -if --image-file -es --event-source --json -v --verbose -h --help -V --version" -- "$cur") ); return 0; fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-n --name -m --memory -t --time -tt --timeout-threshold -d --description -e --env -s --init-script -i --image -if --image-file -es --event-source -p --preheat --json -v --verbose -h --help -V --version" -- "$cur") ); return 0; fi
       _scar_position '-n --name -m --memory -t --time -tt --timeout-threshold -d --description -e --env -s --init-script -i --image -if --image-file -es --event-source'
       case "$pos" in
         0) _scar_values 'images' ;;

@@ -159,12 +159,24 @@ public final class Supervisor {
         return WorkDir.removeLeftover(workRoot, requestId);
     }
 
-    /** The cache first (invocations work offline), then the archive or registry the user named. */
+    /**
+     * Puts the function's image in the cache without running anything (a Lambda function's
+     * preheat, {@code init -p}): the next invocation finds it there. Returns the image id.
+     */
+    public String prepare(FunctionSpec fn, Consumer<String> notes) {
+        return image(fn, notes).id();
+    }
+
     private Image image(FunctionSpec fn, InvocationRecord record) {
+        return image(fn, record::runtime);
+    }
+
+    /** The cache first (invocations work offline), then the archive or registry the user named. */
+    private Image image(FunctionSpec fn, Consumer<String> record) {
         if (fn.imageId() != null) {
             var cached = images.find(fn.imageId());
             if (cached.isPresent()) {
-                record.runtime("image " + fn.imageId() + " found in the cache");
+                record.accept("image " + fn.imageId() + " found in the cache");
                 return cached.get();
             }
         }
@@ -173,13 +185,13 @@ public final class Supervisor {
         }
         Path archive = Path.of(fn.image());
         if (Files.isRegularFile(archive)) {
-            record.runtime("loading image from " + archive);
+            record.accept("loading image from " + archive);
             return images.load(archive);
         }
         // A cold Lambda starts with an empty cache.
-        record.runtime("pulling image " + fn.image());
+        record.accept("pulling image " + fn.image());
         Image pulled = images.pull(ImageRef.parse(fn.image()));
-        record.runtime("image " + pulled.id() + " pulled");
+        record.accept("image " + pulled.id() + " pulled");
         return pulled;
     }
 

@@ -65,6 +65,11 @@ public final class LambdaHandler implements RequestStreamHandler {
         ScarResponse response;
         try {
             byte[] payload = input.readAllBytes();
+            if (PreheatEvent.is(payload)) {
+                output.write(preheat(context).toJson());
+                output.flush();
+                return;
+            }
             Optional<StorageTrigger> trigger = S3EventTrigger.parse(payload);
             if (trigger.isPresent()) {
                 output.write(handleS3Event(trigger.get(), context).toJson());
@@ -104,6 +109,21 @@ public final class LambdaHandler implements RequestStreamHandler {
             staged.warnings().forEach(warning -> logger.log("scar: warning: " + warning + "\n"));
             return ScarResponse.of(staged.result(), context.getLogGroupName(), context.getLogStreamName());
         } catch (InvocationException | ImageException | StorageException e) {
+            logger.log("scar: " + e.getMessage() + "\n");
+            return ScarResponse.failure(e.getMessage());
+        }
+    }
+
+    /** {@code init -p}: the image into this instance's cache, nothing run; the output names the image. */
+    private ScarResponse preheat(Context context) {
+        LambdaLogger logger = context.getLogger();
+        long start = System.nanoTime();
+        try {
+            String id = supervisor().prepare(function(context), note -> logger.log("scar: " + note + "\n"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            return ScarResponse.of(new InvocationResult(context.getAwsRequestId(), 0, "image " + id + " ready\n", false,
+                    false, millis), context.getLogGroupName(), context.getLogStreamName());
+        } catch (InvocationException | ImageException e) {
             logger.log("scar: " + e.getMessage() + "\n");
             return ScarResponse.failure(e.getMessage());
         }

@@ -156,7 +156,29 @@ class LambdaHandlerS3Test {
         assertThat(keys("photos")).isEmpty();
     }
 
+    @Test
+    void aPreheatEventPullsTheImageIntoTheCacheWithoutRunningTheFunction(@TempDir Path tmp) throws Exception {
+        LambdaHandler handler = handler("echo ran > \"$TMP_OUTPUT_DIR/ran.txt\"; exit 7", tmp);
+
+        JsonNode out = invoke(handler, PreheatEvent.toJson(), "req-p").path("LambdaOutput");
+
+        assertThat(out.path("ExitCode").asInt()).as(log.toString()).isZero();
+        assertThat(out.path("Output").asText()).matches("image sha256:[0-9a-f]{64} ready\n");
+        assertThat(log.toString()).contains("scar: pulling image " + image);
+        try (var cached = Files.list(tmp.resolve("scar-cache/images"))) {
+            assertThat(cached).hasSize(1);
+        }
+        // The next event on this instance finds it in the cache and runs.
+        s3.putObject(b -> b.bucket("photos").key("input/x"), RequestBody.fromString("x"));
+        JsonNode run = invoke(handler, S3EventTrigger.toJson("photos", "input/x", MotoServer.REGION), "req-q");
+        assertThat(run.path("LambdaOutput").path("ExitCode").asInt()).isEqualTo(7);
+    }
+
     private LambdaHandler handler(String script) throws Exception {
+        return handler(script, Files.createDirectories(shared.resolve("tmp")));
+    }
+
+    private LambdaHandler handler(String script, Path tmp) throws Exception {
         Files.write(task.resolve("code.zip"), FunctionConfig.codeZip(
                 new FunctionSpec("s3fn", image, null, 128, 60, 5, "", Map.of(), script)));
         LambdaLayerIT.unzip(task.resolve("code.zip"), task);
@@ -165,7 +187,7 @@ class LambdaHandlerS3Test {
         env.put("AWS_REGION", MotoServer.REGION);
         env.put("AWS_ENDPOINT_URL", moto.endpoint());
         env.put("LAMBDA_TASK_ROOT", task.toString());
-        env.put("SCAR_TMP", Files.createDirectories(shared.resolve("tmp")).toString());
+        env.put("SCAR_TMP", tmp.toString());
         return new LambdaHandler(env);
     }
 

@@ -79,6 +79,38 @@ class LambdaLayerIT {
     }
 
     @Test
+    void zstdInTheLayerCarriesOnlyLambdasTwoLinuxNatives() throws IOException {
+        List<Path> jars;
+        try (var files = Files.list(layer.resolve("java/lib"))) {
+            jars = files.filter(p -> p.getFileName().toString().startsWith("zstd-jni-")).toList();
+        }
+        assertThat(jars).hasSize(1);
+        List<String> natives = new ArrayList<>();
+        try (ZipFile zip = ZipFile.builder().setPath(jars.get(0)).get()) {
+            Collections.list(zip.getEntries()).stream().map(ZipArchiveEntry::getName)
+                    .filter(name -> name.matches(".*\\.(so|dll|dylib)$")).forEach(natives::add);
+            assertThat(zip.getEntry("com/github/luben/zstd/Zstd.class")).isNotNull();
+        }
+        assertThat(natives).extracting(name -> name.substring(0, name.lastIndexOf('/')))
+                .containsExactlyInAnyOrder("linux/amd64", "linux/aarch64");
+    }
+
+    @Test
+    void handlerFromTheUnpackedLayerPullsAnImageWithZstdLayers(@TempDir Path task) throws Exception {
+        Path layout = new TestImages(shared.resolve("zstd-images"))
+                .buildOci("1", TestImages.Spec.cowsay().withCmd("/usr/games/cowsay", "zstd"));
+        String ref = registry.address() + "/zstd-layer:1";
+        scar.testing.Tools.run(task, List.of(scar.testing.Tools.require("skopeo", "skopeo").toString(), "copy",
+                "--quiet", "--dest-tls-verify=false", "--dest-compress-format", "zstd", "oci:" + layout + ":1",
+                "docker://" + ref));
+        writeTaskRoot(task, new FunctionSpec("layer-fn", ref, null, 128, 60, 5, "", Map.of(), null));
+
+        JsonNode response = invoke(task, "{}");
+
+        assertThat(response.path("LambdaOutput").path("Output").asText()).as(response.toString()).contains("< zstd >");
+    }
+
+    @Test
     void handlerFromTheUnpackedLayerRunsAScriptInTheImageAndReportsItsOutput(@TempDir Path task) throws Exception {
         writeTaskRoot(task, new FunctionSpec("layer-fn", image, null, 128, 60, 5, "", Map.of("GREETING", "hi"), null));
         JsonNode response = invoke(task, """

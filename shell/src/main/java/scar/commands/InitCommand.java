@@ -62,6 +62,9 @@ public final class InitCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "IMAGE", completionCandidates = scar.completion.Candidates.Images.class, description = "Image reference, e.g. grycap/cowsay or host:5000/name:tag")
     String imagePositional;
 
+    @Option(names = {"-p", "--preheat"}, description = "Invoke the new function once so that its first run finds the image cached (aws; local init pulls it anyway)")
+    boolean preheat;
+
     @Option(names = "--json", description = "Print the created function as JSON")
     boolean json;
 
@@ -121,6 +124,12 @@ public final class InitCommand implements Callable<Integer> {
         }
         if (bucket != null) {
             new BucketBinding(session).bind(created.name(), bucket);
+        }
+        if (preheat) {
+            String ready = session.target().preheat(created.name());
+            if (!json) {
+                session.console().println(ready);
+            }
         }
         return ExitCodes.OK;
     }

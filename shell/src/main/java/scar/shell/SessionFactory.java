@@ -102,7 +102,8 @@ public final class SessionFactory {
             // "default" is what the session shows for no profile: the SDK's own chain then.
             String profile = key.profile() == null || key.profile().equals("default") ? null : key.profile();
             AwsSettings settings = new AwsSettings(profile, key.region(), aws.endpoint());
-            return new AwsTarget(clients.of(settings), config.role(), scar.config.LogPollSetting.read(file));
+            return new AwsTarget(clients.of(settings), config.role(), scar.config.LogPollSetting.read(file),
+                    ref -> new RegistryClient(credentials(file)).resolve(ref).id());
         }
         if (!key.isLocal()) {
             throw new TargetException("target '" + key.target() + "' is not available in this version of scar; "

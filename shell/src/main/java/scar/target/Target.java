@@ -60,6 +60,14 @@ public interface Target extends AutoCloseable {
     }
 
     /**
+     * {@code init -p}: makes sure the function's first run finds its image cached; returns one line
+     * to show. The local target pulls at {@code init}, so there is nothing left to do.
+     */
+    default String preheat(String name) {
+        return "Function '" + name + "' is ready: its image is in the local cache.";
+    }
+
+    /**
      * {@code run -es} where the platform runs the invocations (aws); empty where the shell runs
      * them itself with a {@link #ledger ledger} (local).
      */

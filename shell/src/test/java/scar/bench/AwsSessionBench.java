@@ -11,6 +11,10 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.Layer;
@@ -84,12 +88,49 @@ public final class AwsSessionBench {
                 moto.queueLambdaResult(RESULT);
                 check(shell.execute(List.of("run", "bench")), "run");
             });
+            // log: the function's group, seeded as Lambda would write it; the command's calls are FilterLogEvents.
+            CloudWatchLogsClient logs = CloudWatchLogsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                    .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            logs.createLogGroup(b -> b.logGroupName("/aws/lambda/bench"));
+            logs.createLogStream(b -> b.logGroupName("/aws/lambda/bench").logStreamName("2026/11/28/[$LATEST]abc"));
+            long now = System.currentTimeMillis();
+            logs.putLogEvents(b -> b.logGroupName("/aws/lambda/bench").logStreamName("2026/11/28/[$LATEST]abc")
+                    .logEvents(java.util.stream.IntStream.range(0, 20).mapToObj(i -> InputLogEvent.builder()
+                            .timestamp(now + i).message("line " + i).build()).toList()));
+            double apiLog = median(runs, () -> logs.filterLogEvents(b -> b.logGroupName("/aws/lambda/bench")));
+            double sessionLog = median(runs, () -> check(shell.execute(List.of("log", "bench")), "log"));
+
+            // put and get: one small file; the commands check the bucket/object, then transfer it.
+            S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+                    .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            s3.createBucket(b -> b.bucket("bench-bucket"));
+            Path file = Files.writeString(work.resolve("small.txt"), "x".repeat(1024));
+            Path into = Files.createDirectories(work.resolve("into"));
+            double apiPut = median(runs, () -> {
+                s3.headBucket(b -> b.bucket("bench-bucket"));
+                s3.putObject(b -> b.bucket("bench-bucket").key("data/small.txt"), RequestBody.fromFile(file));
+            });
+            double sessionPut = median(runs, () -> check(shell.execute(List.of("put", "-b", "bench-bucket/data", "-p",
+                    file.toString())), "put"));
+            double apiGet = median(runs, () -> {
+                s3.headObject(b -> b.bucket("bench-bucket").key("data/small.txt"));
+                s3.getObject(b -> b.bucket("bench-bucket").key("data/small.txt"),
+                        software.amazon.awssdk.core.sync.ResponseTransformer.toBytes());
+            });
+            double sessionGet = median(runs, () -> check(shell.execute(List.of("get", "-b", "bench-bucket/data/small.txt",
+                    "-p", into.toString())), "get"));
+
             Map<String, String> processEnvironment = new HashMap<>(environment);
             double oneShotLs = median(oneShotRuns, () -> process(jar, processEnvironment, "ls"));
             double oneShotRun = median(oneShotRuns, () -> {
                 moto.queueLambdaResult(RESULT);
                 process(jar, processEnvironment, "run", "bench");
             });
+            double oneShotLog = median(oneShotRuns, () -> process(jar, processEnvironment, "log", "bench"));
+            double oneShotPut = median(oneShotRuns, () -> process(jar, processEnvironment, "put", "-b", "bench-bucket/data",
+                    "-p", file.toString()));
+            double oneShotGet = median(oneShotRuns, () -> process(jar, processEnvironment, "get", "-b",
+                    "bench-bucket/data/small.txt", "-p", into.toString()));
 
             System.out.printf("machine: %d cores, load %s%n", java.lang.Runtime.getRuntime().availableProcessors(),
                     Files.readString(Path.of("/proc/loadavg")).strip());
@@ -97,6 +138,10 @@ public final class AwsSessionBench {
                     "one-shot (ms)", "session-API", "one/sess");
             row("ls (ListFunctions)", apiLs, sessionLs, oneShotLs);
             row("run (GetFunction+Invoke)", apiRun, sessionRun, oneShotRun);
+            row("log (FilterLogEvents)", apiLog, sessionLog, oneShotLog);
+            row("put (HeadBucket+PutObject)", apiPut, sessionPut, oneShotPut);
+            row("get (HeadObject+GetObject)", apiGet, sessionGet, oneShotGet);
+            System.out.println("run --async: not on the aws target yet (no row)");
             System.out.printf("AwsTarget.list() alone: %.1f ms; a command calling no AWS ('target') in the session: %.1f ms%n",
                     targetLs, floor);
             System.out.printf("API = a bare SDK client's calls, warm; session = the command in one scar session (%d runs);"

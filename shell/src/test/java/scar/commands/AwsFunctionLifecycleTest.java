@@ -95,6 +95,26 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
     }
 
     @Test
+    void lsShowsTheImageIdLikeTheLocalTargetWhenTheRegistryAnswersFromHere() throws IOException {
+        String image = SharedImage.reference();
+        Outcome init = scar("init", "-n", "with-id", image);
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        Files.writeString(home.resolve("scar.cfg"), "target = local\n", java.nio.file.StandardOpenOption.APPEND);
+        Outcome local = scar("init", "-n", "local-twin", image);
+        assertThat(local.exitCode()).as(local.err()).isZero();
+        String localId = scar("ls").out().lines().filter(l -> l.startsWith("local-twin")).findFirst().orElseThrow()
+                .replaceAll(".*\\s([0-9a-f]{12})\\s*$", "$1");
+        config("lambda_role = " + roleArn);
+
+        Outcome ls = scar("ls");
+
+        assertThat(localId).matches("[0-9a-f]{12}");
+        assertThat(ls.out().lines().filter(l -> l.startsWith("with-id"))).singleElement().asString().endsWith(localId);
+        assertThat(lambda.getFunction(b -> b.functionName("with-id")).configuration().environment().variables()
+                .get("SCAR_IMAGE_ID")).startsWith("sha256:" + localId);
+    }
+
+    @Test
     void initCreatesALambdaFunctionWithScarsHandlerLayerEnvironmentAndTags() {
         Outcome init = scar("init", "-n", "hello", "-m", "256", "-t", "60", "-tt", "5", "-e", "GREETING=hi there",
                 "-d", "says hello", IMAGE);

@@ -52,6 +52,7 @@ public final class AwsTarget implements Target {
     private final String role;
     private final RuntimeLayer layer;
     private final java.time.Duration logPoll;
+    private java.util.function.Function<ImageRef, String> imageIds = ref -> "";
 
     /**
      * @param role {@code lambda_role}: a role ARN, or a role name looked up in IAM; blank when
@@ -68,6 +69,16 @@ public final class AwsTarget implements Target {
 
     AwsTarget(AwsClients.Clients clients, String role, RuntimeLayer layer) {
         this(clients, role, layer, java.time.Duration.ofSeconds(1));
+    }
+
+    /**
+     * @param imageIds the image id (config digest) of a reference, looked up in its registry from
+     *                 here at {@code init} so that {@code ls} shows IMAGE_ID as on the local target
+     */
+    public AwsTarget(AwsClients.Clients clients, String role, java.time.Duration logPoll,
+                     java.util.function.Function<ImageRef, String> imageIds) {
+        this(clients, role, new RuntimeLayer(), logPoll);
+        this.imageIds = imageIds;
     }
 
     AwsTarget(AwsClients.Clients clients, String role, RuntimeLayer layer, java.time.Duration logPoll) {
@@ -95,12 +106,15 @@ public final class AwsTarget implements Target {
             }
         }
         String roleArn = roleArn();
-        FunctionSpec spec = new FunctionSpec(function.name(), ref.display(), "", function.memoryMb(),
+        FunctionSpec spec = new FunctionSpec(function.name(), ref.display(), imageId(ref), function.memoryMb(),
                 function.timeoutSeconds(), function.timeoutThresholdSeconds(), function.description(),
                 function.environment(), function.initScript());
         Map<String, String> environment = new LinkedHashMap<>(function.environment());
         environment.put(FunctionConfig.ENV_IMAGE, spec.image());
         environment.put(FunctionConfig.ENV_THRESHOLD, Integer.toString(spec.timeoutThresholdSeconds()));
+        if (!spec.imageId().isEmpty()) {
+            environment.put(FunctionConfig.ENV_IMAGE_ID, spec.imageId());
+        }
         LambdaClient lambda = clients.lambda();
         String layerArn = layer.ensure(lambda, settings());
         AwsErrors.run(settings(), "lambda:CreateFunction", () -> {
@@ -253,6 +267,52 @@ public final class AwsTarget implements Target {
         }
         S3Notifications notifications = notifications();
         notifications.boundBucket(tags).ifPresent(bucket -> notifications.unbind(name, bucket));
+    }
+
+    /**
+     * The image's id, or empty when its registry cannot be reached from this machine (one Lambda
+     * can reach may be private to it): init goes on, and Lambda pulls by reference as before.
+     */
+    private String imageId(ImageRef ref) {
+        try {
+            String id = imageIds.apply(ref);
+            return id != null && id.matches("sha256:[0-9a-f]{64}") ? id : "";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** One RequestResponse invocation with {@link scar.lambda.PreheatEvent}: the instance pulls the image, runs nothing. */
+    @Override
+    public String preheat(String name) {
+        checkName(name);
+        long start = System.nanoTime();
+        InvokeResponse response;
+        try {
+            response = clients.lambda().invoke(b -> b.functionName(name)
+                    .invocationType(InvocationType.REQUEST_RESPONSE)
+                    .payload(SdkBytes.fromByteArray(scar.lambda.PreheatEvent.toJson())));
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            throw new FunctionNotFoundException(name);
+        } catch (AwsServiceException e) {
+            throw new TargetException(AwsErrors.describe(settings(), "lambda:InvokeFunction", e));
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new TargetException(AwsErrors.describeClient(settings(), "lambda:InvokeFunction", e));
+        }
+        byte[] body = response.payload() == null ? new byte[0] : response.payload().asByteArray();
+        String created = "function '" + name + "' was created, but preheating it failed";
+        if (response.functionError() != null) {
+            throw new TargetException(created + " (" + response.functionError() + "): " + lambdaError(body)
+                    + "; its log group is /aws/lambda/" + name);
+        }
+        ScarResponse answer = ScarResponse.parse(body).orElseThrow(() -> new TargetException(created
+                + ": it answered with something that is not a scar result: "
+                + AwsErrors.oneLine(new String(body, StandardCharsets.UTF_8))));
+        if (answer.error() != null) {
+            throw new TargetException(created + ": " + answer.error());
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return "Function '" + name + "' preheated in " + millis + " ms: " + answer.result().output().strip() + " on Lambda.";
     }
 
     @Override

@@ -34,11 +34,11 @@ import java.util.zip.ZipOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code run -es BUCKET} on the aws target against moto: one RequestResponse invocation, then
+ * {@code run -es BUCKET} and {@code init -p} on the aws target against moto. {@code run -es}: one RequestResponse invocation, then
  * Event invocations, each carrying the S3 event of its own key. A recording proxy in front of
  * moto shows what reached Lambda (moto keeps nothing of an Event invocation).
  */
-class AwsRunEventSourceTest extends CommandTestBase {
+class AwsInvocationsTest extends CommandTestBase {
     static final String IMAGE = "127.0.0.1:5000/cowsay:1";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -150,6 +150,37 @@ class AwsRunEventSourceTest extends CommandTestBase {
                 .failsWithOneClearLine("-s, -e and ARGS are not sent");
         scar("run", "-es", "nobucket", "worker").failsWithOneClearLine("not found");
         assertThat(proxy.invocations()).noneSatisfy(i -> assertThat(i.payload()).contains("plain"));
+    }
+
+    @Test
+    void initPreheatInvokesTheNewFunctionOnceWithAPreheatEventAndSaysTheImageIsReady() throws Exception {
+        assertThat(scar("init", "-n", "first", IMAGE).exitCode()).isZero(); // the layer, on moto's docker side
+        moto.lambdaDockerMode(false);
+        moto.queueLambdaResult("{\"LambdaOutput\":{\"RequestId\":\"p\",\"ExitCode\":0,\"Output\":\"image sha256:"
+                + "ab".repeat(32) + " ready\\n\"}}");
+        int before = proxy.invocations().size();
+
+        Outcome init = scar("init", "-p", "-n", "hot", IMAGE);
+
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        assertThat(init.out()).contains("Function 'hot' successfully created.")
+                .containsPattern("Function 'hot' preheated in \\d+ ms: image sha256:(ab){32} ready on Lambda.");
+        var invocations = proxy.invocations().subList(before, proxy.invocations().size());
+        assertThat(invocations).singleElement().satisfies(i -> {
+            assertThat(i.function()).isEqualTo("hot");
+            assertThat(i.type()).isEqualTo("RequestResponse");
+            assertThat(i.payload()).isEqualTo("{\"scar_preheat\":true}");
+        });
+    }
+
+    @Test
+    void aFailedPreheatIsOneLineSayingTheFunctionWasCreated() throws Exception {
+        assertThat(scar("init", "-n", "first", IMAGE).exitCode()).isZero();
+        moto.lambdaDockerMode(false);
+        moto.queueLambdaResult("{\"Error\":\"image " + IMAGE + " not found in the registry\"}");
+
+        scar("init", "-p", "-n", "cold", IMAGE).failsWithOneClearLine("function 'cold' was created, but preheating it "
+                + "failed: image " + IMAGE + " not found in the registry");
     }
 
     private static String key(String payload) {
