@@ -37,14 +37,15 @@ import java.util.zip.ZipOutputStream;
  * per command: the API's own round trip (a bare SDK call), the same command in one scar session,
  * and as a one-shot scar process. Run by scripts/bench/aws-session.
  *
- * <p>args: path of scar-shell.jar, runs per in-process measurement, runs per one-shot measurement.
+ * <p>args: the scar launcher (scripts/scar: the extracted jar with its class-data archive, as users
+ * run it), runs per in-process measurement, runs per one-shot measurement.
  */
 public final class AwsSessionBench {
     private static final String RESULT = "{\"LambdaOutput\":{\"RequestId\":\"r\",\"ExitCode\":0,\"TimedOut\":false,"
             + "\"Duration\":1,\"Output\":\"hello\\n\",\"OutputTruncated\":false,\"LogGroup\":\"g\",\"LogStream\":\"s\"}}";
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(args[0]);
+        Path launcher = Path.of(args[0]);
         int runs = Integer.parseInt(args[1]);
         int oneShotRuns = Integer.parseInt(args[2]);
         Path work = Files.createTempDirectory("scar-aws-bench");
@@ -121,15 +122,15 @@ public final class AwsSessionBench {
                     "-p", into.toString())), "get"));
 
             Map<String, String> processEnvironment = new HashMap<>(environment);
-            double oneShotLs = median(oneShotRuns, () -> process(jar, processEnvironment, "ls"));
+            double oneShotLs = median(oneShotRuns, () -> process(launcher, processEnvironment, "ls"));
             double oneShotRun = median(oneShotRuns, () -> {
                 moto.queueLambdaResult(RESULT);
-                process(jar, processEnvironment, "run", "bench");
+                process(launcher, processEnvironment, "run", "bench");
             });
-            double oneShotLog = median(oneShotRuns, () -> process(jar, processEnvironment, "log", "bench"));
-            double oneShotPut = median(oneShotRuns, () -> process(jar, processEnvironment, "put", "-b", "bench-bucket/data",
+            double oneShotLog = median(oneShotRuns, () -> process(launcher, processEnvironment, "log", "bench"));
+            double oneShotPut = median(oneShotRuns, () -> process(launcher, processEnvironment, "put", "-b", "bench-bucket/data",
                     "-p", file.toString()));
-            double oneShotGet = median(oneShotRuns, () -> process(jar, processEnvironment, "get", "-b",
+            double oneShotGet = median(oneShotRuns, () -> process(launcher, processEnvironment, "get", "-b",
                     "bench-bucket/data/small.txt", "-p", into.toString()));
 
             System.out.printf("machine: %d cores, load %s%n", java.lang.Runtime.getRuntime().availableProcessors(),
@@ -171,9 +172,8 @@ public final class AwsSessionBench {
         return times.get(times.size() / 2);
     }
 
-    private static void process(Path jar, Map<String, String> environment, String... words) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
+    private static void process(Path launcher, Map<String, String> environment, String... words) throws Exception {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(words));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
