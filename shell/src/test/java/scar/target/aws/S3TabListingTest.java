@@ -2,6 +2,7 @@ package scar.target.aws;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import scar.storage.s3.S3ObjectStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scar.completion.CompletionCache;
@@ -41,7 +42,8 @@ class S3TabListingTest {
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        storage = new S3ObjectStorage(s3, new AwsSettings(null, "us-east-1", URI.create(moto.endpoint())), "us-east-1");
+        AwsSettings settings = new AwsSettings(null, "us-east-1", URI.create(moto.endpoint()));
+        storage = new S3ObjectStorage(s3, "us-east-1", (permission, e) -> AwsErrors.describe(settings, permission, e));
     }
 
     @AfterAll
