@@ -19,6 +19,7 @@ final class WorkDir implements AutoCloseable {
     static final String SPARE = ".spare-";
     /** Enough for a batch's concurrent runs on a laptop; more are deleted. */
     private static final int MAX_SPARES = 16;
+    private static final String INPUT = "input";
     private final Path dir;
 
     private WorkDir(Path dir) {
@@ -26,6 +27,11 @@ final class WorkDir implements AutoCloseable {
     }
 
     static WorkDir create(Path workRoot, String requestId) {
+        return create(workRoot, requestId, false);
+    }
+
+    /** @param input whether the run gets an {@code input/} folder (a staged input file) */
+    static WorkDir create(Path workRoot, String requestId, boolean input) {
         try {
             Files.createDirectories(workRoot);
             Path dir = workRoot.resolve(requestId);
@@ -33,11 +39,21 @@ final class WorkDir implements AutoCloseable {
                 throw new FileAlreadyExistsException(dir.toString());
             }
             if (takeSpare(workRoot, dir)) {
+                // a spare may keep an empty input/ from a staged run (see keepAsSpare)
+                Path inputDir = dir.resolve(INPUT);
+                if (input) {
+                    Files.createDirectories(inputDir);
+                } else {
+                    Files.deleteIfExists(inputDir);
+                }
                 return new WorkDir(dir);
             }
             // createDirectory, not createDirectories: a second run with the same id must not share it.
             Files.createDirectory(dir);
             Files.createDirectory(dir.resolve("output"));
+            if (input) {
+                Files.createDirectory(dir.resolve(INPUT));
+            }
             return new WorkDir(dir);
         } catch (FileAlreadyExistsException e) {
             throw new InvocationException("request id " + requestId + " is already running: use a new id");
@@ -121,14 +137,17 @@ final class WorkDir implements AutoCloseable {
         boolean outputKept = false;
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : (Iterable<Path>) children::iterator) {
-                if (child.getFileName().toString().equals("output") && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                String name = child.getFileName().toString();
+                // input/ is kept too, emptied: a batch stages every run's input there, and an
+                // mkdir + rmdir costs milliseconds on ext4 with discard
+                if ((name.equals("output") || name.equals(INPUT)) && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
                     Files.setPosixFilePermissions(child, PosixFilePermissions.fromString("rwxr-xr-x"));
                     try (Stream<Path> inside = Files.list(child)) {
                         for (Path p : (Iterable<Path>) inside::iterator) {
                             delete(p);
                         }
                     }
-                    outputKept = true;
+                    outputKept |= name.equals("output");
                 } else {
                     delete(child);
                 }
