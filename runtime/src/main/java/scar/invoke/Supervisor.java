@@ -95,7 +95,7 @@ public final class Supervisor {
         String tmp = "/tmp/" + rid;
         // looked up and marked in use at once: never evicted, not even between the lookup and the run
         try (ImageStore.Held held = images.acquire(() -> image(fn, record));
-             WorkDir work = WorkDir.create(workRoot, rid);
+             WorkDir work = WorkDir.create(workRoot, rid, req.inputFile() != null || trigger != null);
              RunRootfs root = RunRootfs.acquire(held.image().rootfs(), images.runsDir(held.image()), rid, baselines)) {
             Image image = held.image();
             ImageUser user = ImageUser.resolve(image.rootfs(), image.config().user(), image.source());

@@ -23,6 +23,7 @@ final class WorkDir implements AutoCloseable {
             java.util.Set.copyOf(PosixFilePermissions.fromString("rwxr-xr-x"));
     private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_RWX =
             java.util.Set.copyOf(PosixFilePermissions.fromString("rwx------"));
+    private static final String INPUT = "input";
     private final Path dir;
 
     private WorkDir(Path dir) {
@@ -30,6 +31,11 @@ final class WorkDir implements AutoCloseable {
     }
 
     static WorkDir create(Path workRoot, String requestId) {
+        return create(workRoot, requestId, false);
+    }
+
+    /** @param input whether the run gets an {@code input/} folder (a staged input file) */
+    static WorkDir create(Path workRoot, String requestId, boolean input) {
         try {
             Files.createDirectories(workRoot);
             Path dir = workRoot.resolve(requestId);
@@ -37,11 +43,21 @@ final class WorkDir implements AutoCloseable {
                 throw new FileAlreadyExistsException(dir.toString());
             }
             if (takeSpare(workRoot, dir)) {
+                // a spare may keep an empty input/ from a staged run (see keepAsSpare)
+                Path inputDir = dir.resolve(INPUT);
+                if (input) {
+                    Files.createDirectories(inputDir);
+                } else {
+                    Files.deleteIfExists(inputDir);
+                }
                 return new WorkDir(dir);
             }
             // createDirectory, not createDirectories: a second run with the same id must not share it.
             Files.createDirectory(dir);
             Files.createDirectory(dir.resolve("output"));
+            if (input) {
+                Files.createDirectory(dir.resolve(INPUT));
+            }
             return new WorkDir(dir);
         } catch (FileAlreadyExistsException e) {
             throw new InvocationException("request id " + requestId + " is already running: use a new id");
@@ -128,14 +144,17 @@ final class WorkDir implements AutoCloseable {
         boolean outputKept = false;
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : (Iterable<Path>) children::iterator) {
-                if (child.getFileName().toString().equals("output") && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                String name = child.getFileName().toString();
+                // input/ is kept too, emptied: a batch stages every run's input there, and an
+                // mkdir + rmdir costs milliseconds on ext4 with discard
+                if ((name.equals("output") || name.equals(INPUT)) && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
                     setMode(child, SPARE_MODE);
                     try (Stream<Path> inside = Files.list(child)) {
                         for (Path p : (Iterable<Path>) inside::iterator) {
                             delete(p);
                         }
                     }
-                    outputKept = true;
+                    outputKept |= name.equals("output");
                 } else {
                     delete(child);
                 }

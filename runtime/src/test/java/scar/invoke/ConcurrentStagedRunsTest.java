@@ -60,8 +60,8 @@ class ConcurrentStagedRunsTest {
 
     /** The failing test's script: "bad" inputs leave a partial output and fail, the others are copied. */
     static final String PICKY = """
-            case "$INPUT_FILE_PATH" in
-              *bad*) echo "working on it"; echo "partial" > "$TMP_OUTPUT_DIR/$(basename $INPUT_FILE_PATH).partial";
+            case "$(basename "$INPUT_FILE_PATH")" in
+              bad-*) echo "working on it"; echo "partial" > "$TMP_OUTPUT_DIR/$(basename $INPUT_FILE_PATH).partial";
                      echo "error: cannot parse $(basename $INPUT_FILE_PATH)" >&2; exit 4 ;;
             esac
             cp "$INPUT_FILE_PATH" "$TMP_OUTPUT_DIR/"

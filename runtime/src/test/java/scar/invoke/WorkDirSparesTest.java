@@ -57,4 +57,22 @@ class WorkDirSparesTest {
         pool.shutdown();
         assertThat(problems).isEmpty();
     }
+
+    @Test
+    void aReusedDirectoryHasAnEmptyInputFolderOnlyForARunWithAnInput() throws Exception {
+        try (WorkDir staged = WorkDir.create(root, "staged", true)) {
+            Files.writeString(staged.path().resolve("input/data.txt"), "x");
+            Files.writeString(staged.path().resolve("output/result"), "y");
+        }
+        try (WorkDir plain = WorkDir.create(root, "plain", false)) {
+            try (var names = Files.list(plain.path())) {
+                assertThat(names.map(p -> p.getFileName().toString())).containsExactly("output");
+            }
+            assertThat(plain.path().resolve("output")).isEmptyDirectory();
+        }
+        try (WorkDir again = WorkDir.create(root, "again", true)) {
+            assertThat(again.path().resolve("input")).isEmptyDirectory();
+            assertThat(again.path().resolve("output")).isEmptyDirectory();
+        }
+    }
 }

@@ -62,9 +62,12 @@ public class ScarShellApplication {
      */
     @Bean
     @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
-    org.springframework.boot.ApplicationRunner bucketWatcher(Session session) {
+    org.springframework.boot.ApplicationRunner bucketWatcher(Session session,
+                                                             org.springframework.beans.factory.ObjectProvider<org.jline.reader.LineReader> reader) {
+        // its reports come at any time, so above the prompt rather than over it
+        var report = new AbovePrompt(reader::getIfAvailable, session.console()::info);
         return arguments -> new scar.batch.BucketWatcher(session.target(), session.config().effectiveBatchConcurrency(),
-                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), session.console()::info).start();
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), report).start();
     }
 
     @Bean

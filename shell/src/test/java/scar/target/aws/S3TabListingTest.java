@@ -2,6 +2,7 @@ package scar.target.aws;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import scar.storage.s3.S3ObjectStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scar.completion.CompletionCache;
