@@ -18,27 +18,39 @@ import java.util.Set;
  * untraced. A process group is not enough either: a container process may call setsid(), and a
  * daemon that double-forks is re-parented to init. So membership is a closure from the root:
  * a process belongs if its parent belongs, if it is ptraced by a member (proot keeps tracing
- * orphans re-parented to init), or if it is in the root's process group or session.
+ * orphans re-parented to init), or if it is in the root's process group or session, when the
+ * root was started as the leader of its own session.
  */
 final class ProcessTree {
     private static final Path PROC = Path.of("/proc");
 
     private final long rootPid;
+    private final boolean rootLeadsSession;
 
-    ProcessTree(long rootPid) {
+    /**
+     * @param rootLeadsSession whether the root was started under setsid (its pid is then its
+     *        group's and session's id). Only then may group and session make a process a member:
+     *        otherwise a group or session named by a recycled pid equal to the root's belongs to
+     *        someone else, and killing it would kill processes that are not the container's.
+     */
+    ProcessTree(long rootPid, boolean rootLeadsSession) {
         this.rootPid = rootPid;
+        this.rootLeadsSession = rootLeadsSession;
     }
 
     /** Live (non-zombie) members, the root included if alive. */
     Set<Long> members() {
-        List<ProcInfo> all = snapshot();
+        return members(snapshot());
+    }
+
+    Set<Long> members(List<ProcInfo> all) {
         Set<Long> members = new HashSet<>();
         members.add(rootPid);
         boolean grew = true;
         while (grew) {
             grew = false;
             for (ProcInfo p : all) {
-                if (!members.contains(p.pid) && p.belongsTo(members, rootPid)) {
+                if (!members.contains(p.pid) && p.belongsTo(members, rootPid, rootLeadsSession)) {
                     members.add(p.pid);
                     grew = true;
                 }
@@ -135,9 +147,11 @@ final class ProcessTree {
         }
     }
 
-    private record ProcInfo(long pid, long ppid, long pgrp, long session, long tracer, boolean zombie) {
-        boolean belongsTo(Set<Long> members, long root) {
-            return members.contains(ppid) || members.contains(tracer) || pgrp == root || session == root;
+    /** One line of /proc/PID/stat and the tracer from /proc/PID/status. */
+    record ProcInfo(long pid, long ppid, long pgrp, long session, long tracer, boolean zombie) {
+        boolean belongsTo(Set<Long> members, long root, boolean rootLeadsSession) {
+            return members.contains(ppid) || members.contains(tracer)
+                    || rootLeadsSession && (pgrp == root || session == root);
         }
 
         static Optional<ProcInfo> read(Path dir) {

@@ -231,7 +231,7 @@ public final class ProotExecutor implements ContainerExecutor {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start proot (" + prootCommand.get(0) + "): " + e.getMessage(), e);
         }
-        ProcessTree tree = new ProcessTree(process.pid());
+        ProcessTree tree = new ProcessTree(process.pid(), setsid.isPresent());
         TraceeExits exits = new TraceeExits(process.pid(), ProcessTree::children);
         CappedText output = new CappedText(outputCap);
         AtomicBoolean mainEnded = new AtomicBoolean();
