@@ -83,6 +83,8 @@ public final class LambdaHandler implements RequestStreamHandler {
             InvocationRequest request = new InvocationRequest(requestId, event.script(), event.args(),
                     event.environment());
             InvocationResult result = supervisor().invoke(fn, request, line -> logger.log(line + "\n"));
+            // Last line before Lambda's END/REPORT: an Event invocation's follower reads the code here.
+            logger.log(ExitCodeLine.format(result.exitCode()) + "\n");
             response = ScarResponse.of(result, context.getLogGroupName(), context.getLogStreamName());
         } catch (InvocationException | ImageException e) {
             // The user's mistake or the image's: one line back to the shell, also in the log.
@@ -107,6 +109,7 @@ public final class LambdaHandler implements RequestStreamHandler {
                     line -> logger.log(line + "\n"));
             staged.outputKeys().forEach(key -> logger.log("scar: uploaded s3://" + trigger.bucket() + "/" + key + "\n"));
             staged.warnings().forEach(warning -> logger.log("scar: warning: " + warning + "\n"));
+            logger.log(ExitCodeLine.format(staged.result().exitCode()) + "\n");
             return ScarResponse.of(staged.result(), context.getLogGroupName(), context.getLogStreamName());
         } catch (InvocationException | ImageException | StorageException e) {
             logger.log("scar: " + e.getMessage() + "\n");

@@ -174,6 +174,33 @@ class LambdaHandlerS3Test {
         assertThat(run.path("LambdaOutput").path("ExitCode").asInt()).isEqualTo(7);
     }
 
+    @Test
+    void aScarEventLogsTheContainersExitCodeAsTheLastLineSoAnEventInvocationsFollowerCanEndWithIt() throws Exception {
+        LambdaHandler handler = handler("echo from the container; echo 'scar: Exit Code: 0'; exit 3");
+
+        JsonNode out = invoke(handler, new ScarEvent(null, null, List.of(), Map.of()).toJson(), "lambda-id-1")
+                .path("LambdaOutput");
+
+        assertThat(out.path("ExitCode").asInt()).as(log.toString()).isEqualTo(3);
+        // Without a request id of its own, the run takes Lambda's: the id the log is sliced by.
+        assertThat(out.path("RequestId").asText()).isEqualTo("lambda-id-1");
+        List<String> lines = log.toString().lines().toList();
+        assertThat(lines).contains("from the container");
+        // The container's look-alike comes first; the handler's own line is the last one.
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("scar: Exit Code: 3");
+        assertThat(ExitCodeLine.parse(lines.get(lines.size() - 1))).hasValue(3);
+    }
+
+    @Test
+    void anS3EventLogsTheExitCodeLineToo() throws Exception {
+        s3.putObject(b -> b.bucket("photos").key("input/x"), RequestBody.fromString("x"));
+        LambdaHandler handler = handler("exit 4");
+
+        invoke(handler, S3EventTrigger.toJson("photos", "input/x", MotoServer.REGION), "req-x");
+
+        assertThat(log.toString().lines().toList()).last().isEqualTo("scar: Exit Code: 4");
+    }
+
     private LambdaHandler handler(String script) throws Exception {
         return handler(script, Files.createDirectories(shared.resolve("tmp")));
     }

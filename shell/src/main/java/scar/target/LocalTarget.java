@@ -181,7 +181,7 @@ public final class LocalTarget implements Target {
     }
 
     @Override
-    public synchronized CompletableFuture<InvocationResult> invokeAsync(String name, InvocationRequest request) {
+    public synchronized AsyncInvocation invokeAsync(String name, InvocationRequest request) {
         FunctionSpec function = functions.find(name).orElseThrow(() -> new FunctionNotFoundException(name));
         if (background == null) {
             background = Executors.newCachedThreadPool(runnable -> {
@@ -190,7 +190,8 @@ public final class LocalTarget implements Target {
                 return thread;
             });
         }
-        return CompletableFuture.supplyAsync(() -> supervisor.invoke(function, request, line -> { }), background);
+        return new AsyncInvocation(request.requestId(),
+                CompletableFuture.supplyAsync(() -> supervisor.invoke(function, request, line -> { }), background));
     }
 
     @Override

@@ -12,7 +12,6 @@ import scar.logs.LogSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -81,10 +80,11 @@ public interface Target extends AutoCloseable {
     }
 
     /**
-     * Starts an invocation and returns at once; the future completes with its result. Its log
-     * (see {@link #logs()}) is where its output goes.
+     * Starts an invocation and returns at once, with the request id its log (see {@link #logs()})
+     * knows it by, which is where its output goes; where the shell runs it, also a future that
+     * completes with its result.
      */
-    default CompletableFuture<InvocationResult> invokeAsync(String name, InvocationRequest request) {
+    default AsyncInvocation invokeAsync(String name, InvocationRequest request) {
         throw new TargetException("asynchronous runs are not available on the " + name() + " target yet");
     }
 

@@ -89,6 +89,11 @@ public final class AwsSessionBench {
                 moto.queueLambdaResult(RESULT);
                 check(shell.execute(List.of("run", "bench")), "run");
             });
+            // run --async: one Event invocation (Lambda queues it and answers 202 with its request id).
+            double apiAsync = median(runs, () -> lambda.invoke(b -> b.functionName("bench")
+                    .invocationType(software.amazon.awssdk.services.lambda.model.InvocationType.EVENT)
+                    .payload(SdkBytes.fromUtf8String("{}"))));
+            double sessionAsync = median(runs, () -> check(shell.execute(List.of("run", "--async", "bench")), "run --async"));
             // log: the function's group, seeded as Lambda would write it; the command's calls are FilterLogEvents.
             CloudWatchLogsClient logs = CloudWatchLogsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                     .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
@@ -127,6 +132,7 @@ public final class AwsSessionBench {
                 moto.queueLambdaResult(RESULT);
                 process(launcher, processEnvironment, "run", "bench");
             });
+            double oneShotAsync = median(oneShotRuns, () -> process(launcher, processEnvironment, "run", "--async", "bench"));
             double oneShotLog = median(oneShotRuns, () -> process(launcher, processEnvironment, "log", "bench"));
             double oneShotPut = median(oneShotRuns, () -> process(launcher, processEnvironment, "put", "-b", "bench-bucket/data",
                     "-p", file.toString()));
@@ -139,10 +145,10 @@ public final class AwsSessionBench {
                     "one-shot (ms)", "session-API", "one/sess");
             row("ls (ListFunctions)", apiLs, sessionLs, oneShotLs);
             row("run (GetFunction+Invoke)", apiRun, sessionRun, oneShotRun);
+            row("run --async (Invoke Event)", apiAsync, sessionAsync, oneShotAsync);
             row("log (FilterLogEvents)", apiLog, sessionLog, oneShotLog);
             row("put (HeadBucket+PutObject)", apiPut, sessionPut, oneShotPut);
             row("get (HeadObject+GetObject)", apiGet, sessionGet, oneShotGet);
-            System.out.println("run --async: not on the aws target yet (no row)");
             System.out.printf("AwsTarget.list() alone: %.1f ms; a command calling no AWS ('target') in the session: %.1f ms%n",
                     targetLs, floor);
             System.out.printf("API = a bare SDK client's calls, warm; session = the command in one scar session (%d runs);"

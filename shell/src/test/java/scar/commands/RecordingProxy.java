@@ -23,8 +23,8 @@ import java.util.concurrent.Executors;
  * Lambda. Everything else goes through untouched.
  */
 final class RecordingProxy implements AutoCloseable {
-    /** One Invoke: {@code X-Amz-Invocation-Type} and the payload. */
-    record Invocation(String function, String type, String payload) {
+    /** One Invoke: {@code X-Amz-Invocation-Type}, the payload and the request id Lambda answered with. */
+    record Invocation(String function, String type, String payload, String requestId) {
     }
 
     private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade",
@@ -62,14 +62,6 @@ final class RecordingProxy implements AutoCloseable {
                 body = in.readAllBytes();
             }
             String path = exchange.getRequestURI().getRawPath();
-            if (path.startsWith("/2015-03-31/functions/") && path.endsWith("/invocations")) {
-                String function = path.substring("/2015-03-31/functions/".length(), path.length() - "/invocations".length());
-                String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
-                synchronized (this) {
-                    invocations.add(new Invocation(function, type == null ? "RequestResponse" : type,
-                            new String(body, StandardCharsets.UTF_8)));
-                }
-            }
             String query = exchange.getRequestURI().getRawQuery();
             var request = HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?" + query)))
                     .timeout(Duration.ofSeconds(60))
@@ -81,6 +73,16 @@ final class RecordingProxy implements AutoCloseable {
                 }
             });
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (path.startsWith("/2015-03-31/functions/") && path.endsWith("/invocations")) {
+                // Recorded once answered, with the id the caller was given (the test follows by it).
+                String function = path.substring("/2015-03-31/functions/".length(), path.length() - "/invocations".length());
+                String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
+                synchronized (this) {
+                    invocations.add(new Invocation(function, type == null ? "RequestResponse" : type,
+                            new String(body, StandardCharsets.UTF_8),
+                            response.headers().firstValue("x-amzn-requestid").orElse(null)));
+                }
+            }
             response.headers().map().forEach((name, values) -> {
                 if (!RESTRICTED.contains(name.toLowerCase()) && !name.startsWith(":")) {
                     exchange.getResponseHeaders().put(name, values);

@@ -9,6 +9,7 @@ import scar.invoke.InvocationResult;
 import scar.lambda.FunctionConfig;
 import scar.lambda.ScarEvent;
 import scar.lambda.ScarResponse;
+import scar.target.AsyncInvocation;
 import scar.target.FunctionNames;
 import scar.target.FunctionNotFoundException;
 import scar.target.NewFunction;
@@ -211,19 +212,7 @@ public final class AwsTarget implements Target {
         }
         byte[] payload = new ScarEvent(request.requestId(), request.script(), request.args(), request.environment())
                 .toJson();
-        LambdaClient lambda = clients.lambda();
-        InvokeResponse response;
-        try {
-            response = lambda.invoke(b -> b.functionName(name)
-                    .invocationType(InvocationType.REQUEST_RESPONSE)
-                    .payload(SdkBytes.fromByteArray(payload)));
-        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
-            throw new FunctionNotFoundException(name);
-        } catch (AwsServiceException e) {
-            throw new TargetException(AwsErrors.describe(settings(), "lambda:InvokeFunction", e));
-        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
-            throw new TargetException(AwsErrors.describeClient(settings(), "lambda:InvokeFunction", e));
-        }
+        InvokeResponse response = send(name, InvocationType.REQUEST_RESPONSE, payload);
         byte[] body = response.payload() == null ? new byte[0] : response.payload().asByteArray();
         if (response.functionError() != null) {
             throw new TargetException("function '" + name + "' failed on Lambda (" + response.functionError() + "): "
@@ -239,6 +228,43 @@ public final class AwsTarget implements Target {
         // Lambda answers once, at the end: the output is passed on line by line like a local run.
         result.output().lines().forEach(lines);
         return result;
+    }
+
+    /**
+     * An Event invocation: Lambda queues it and answers at once (202) with its request id, the id
+     * its START and REPORT lines carry, so that is the id shown and followed. The event carries no
+     * request id of scar's, so the handler gives the container Lambda's as {@code REQUEST_ID} too:
+     * one id everywhere. How the run ended is only in the log ({@link scar.lambda.ExitCodeLine}).
+     */
+    @Override
+    public AsyncInvocation invokeAsync(String name, InvocationRequest request) {
+        checkName(name);
+        if (request.inputFile() != null) {
+            throw new TargetException("bucket input is not supported on the aws target yet");
+        }
+        byte[] payload = new ScarEvent(null, request.script(), request.args(), request.environment()).toJson();
+        InvokeResponse response = send(name, InvocationType.EVENT, payload);
+        String requestId = response.responseMetadata().requestId();
+        if (requestId == null || requestId.isBlank() || requestId.equals("UNKNOWN")) {
+            throw new TargetException("Lambda queued the invocation of '" + name + "' without saying its request id; "
+                    + "'log -f " + name + "' shows what it logs");
+        }
+        return AsyncInvocation.loggedOnly(requestId);
+    }
+
+    /** One Invoke, with Lambda's errors as one line each. */
+    private InvokeResponse send(String name, InvocationType type, byte[] payload) {
+        try {
+            return clients.lambda().invoke(b -> b.functionName(name)
+                    .invocationType(type)
+                    .payload(SdkBytes.fromByteArray(payload)));
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            throw new FunctionNotFoundException(name);
+        } catch (AwsServiceException e) {
+            throw new TargetException(AwsErrors.describe(settings(), "lambda:InvokeFunction", e));
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new TargetException(AwsErrors.describeClient(settings(), "lambda:InvokeFunction", e));
+        }
     }
 
     /**

@@ -1,0 +1,56 @@
+package scar.logs;
+
+import scar.lambda.ExitCodeLine;
+
+import java.util.OptionalInt;
+
+/**
+ * How one invocation ended, read from its own log lines (START to REPORT) where nothing else
+ * tells (an Event invocation on Lambda): the handler's {@link ExitCodeLine} is its last line
+ * before END, so only a code on the last line before END counts (a container printing the same
+ * text earlier does not); without one, the run failed, and the log's own words say why.
+ */
+public final class LoggedRunEnd {
+    private OptionalInt exitCode = OptionalInt.empty();
+    private String scarLine;
+    private String lambdaLine;
+    private String status;
+
+    /** Takes the invocation's next line, in order. */
+    public void see(LogEvent event) {
+        String message = event.message();
+        if (event.isReport()) {
+            int at = message.indexOf("Status: ");
+            if (at >= 0) {
+                status = message.substring(at + "Status: ".length()).split("\t", 2)[0].strip();
+            }
+            return;
+        }
+        if (event.isStart() || event.markedRequestId() != null) {
+            return; // START, END: Lambda's own markers, not the handler's last line
+        }
+        exitCode = ExitCodeLine.parse(message);
+        if (exitCode.isPresent()) {
+            return;
+        }
+        if (message.startsWith("scar: ")) {
+            scarLine = message.substring("scar: ".length()).strip();
+        } else if (message.contains("Task timed out") || message.contains("errorMessage")) {
+            lambdaLine = message.strip();
+        }
+    }
+
+    /** The container's exit code, when the handler logged one last. */
+    public OptionalInt exitCode() {
+        return exitCode;
+    }
+
+    /** Why the run ended without an exit code, as the log tells it, on one line. */
+    public String failure() {
+        String why = scarLine != null ? scarLine
+                : lambdaLine != null ? lambdaLine
+                : status != null ? "Status: " + status
+                : "it logged no exit code";
+        return why.replaceAll("\\s+", " ");
+    }
+}
