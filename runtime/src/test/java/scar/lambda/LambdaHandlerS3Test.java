@@ -1,9 +1,5 @@
 package scar.lambda;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -220,7 +216,13 @@ class LambdaHandlerS3Test {
 
     private JsonNode invoke(LambdaHandler handler, byte[] event, String requestId) throws Exception {
         var out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event), out, new TestContext(requestId, log));
+        handler.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(requestId,
+                "arn:aws:lambda:us-east-1:" + MotoServer.ACCOUNT + ":function:s3fn", System.nanoTime() + 60_000_000_000L,
+                message -> {
+                    synchronized (log) {
+                        log.append(message);
+                    }
+                }));
         return new ObjectMapper().readTree(out.toByteArray());
     }
 
@@ -228,72 +230,4 @@ class LambdaHandlerS3Test {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList();
     }
 
-    private record TestContext(String requestId, StringBuilder log) implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return requestId;
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/s3fn";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "test";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "s3fn";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:" + MotoServer.ACCOUNT + ":function:s3fn";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 60_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 128;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    synchronized (log) {
-                        log.append(message);
-                    }
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    log(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
-    }
 }
