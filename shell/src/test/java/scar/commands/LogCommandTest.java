@@ -222,7 +222,9 @@ class LogCommandTest extends CommandTestBase {
         assertThat(run.exitCode()).isZero();
         String rid = requestIdOf(run);
 
-        await(() -> scar("log", "fn").out().contains("REPORT RequestId: " + rid));
+        String[] seen = {""};
+        await(() -> (seen[0] = scar("log", "fn").out()).contains("REPORT RequestId: " + rid),
+                () -> "the log of fn so far:\n" + seen[0] + "\nscar's threads:\n" + scarThreads());
         scar("log", "-ri", "no-such-request").failsWithOneClearLine("request id no-such-request not found in the logs of "
                 + "any function; 'log' shows what was logged");
         assertThat(scar("log", "-ri", rid).out()).contains("late\n");
@@ -282,10 +284,28 @@ class LogCommandTest extends CommandTestBase {
         boolean holds() throws Exception;
     }
 
+    /** Where background invocations are, should one never end: the failure shows it. */
+    private static String scarThreads() {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("scar") || thread.getName().startsWith("proot")) {
+                dump.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+                for (StackTraceElement frame : stack) {
+                    dump.append("    ").append(frame).append('\n');
+                }
+            }
+        });
+        return dump.toString();
+    }
+
     private static void await(Condition condition) throws Exception {
+        await(condition, () -> "");
+    }
+
+    private static void await(Condition condition, java.util.function.Supplier<String> state) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.holds()) {
-            assertThat(System.nanoTime()).as("waited 60 s").isLessThan(deadline);
+            assertThat(System.nanoTime()).as(() -> "waited 60 s; " + state.get()).isLessThan(deadline);
             Thread.sleep(50);
         }
     }
