@@ -53,6 +53,13 @@ public final class LayerUnpacker {
     private final long maxUnpackedBytes;
     private final String limitAdvice;
     private long unpackedBytes;
+    /**
+     * A layer unpacked on its own into the layer store: its whiteouts have nothing below them
+     * yet, so they are recorded (paths relative to the root) for assembly instead of applied.
+     */
+    private final boolean markers;
+    private final List<String> whiteouts = new ArrayList<>();
+    private final List<String> opaques = new ArrayList<>();
 
     /** A cap on the bytes an image may unpack to, and what to say (after "more than N, ") when passed. */
     public record Limit(long bytes, String advice) {
@@ -80,10 +87,36 @@ public final class LayerUnpacker {
     }
 
     public LayerUnpacker(Path root, String imageName, Limit limit) {
+        this(root, imageName, limit, false);
+    }
+
+    private LayerUnpacker(Path root, String imageName, Limit limit, boolean markers) {
         this.root = root.toAbsolutePath().normalize();
         this.imageName = imageName;
         this.maxUnpackedBytes = limit.bytes();
         this.limitAdvice = limit.advice();
+        this.markers = markers;
+    }
+
+    /**
+     * An unpacker for one layer on its own (see {@link LayerStore}): whiteouts and opaque
+     * directories are recorded ({@link #whiteouts()}, {@link #opaques()}), not applied.
+     * {@code alreadyUnpacked} counts the image's lower layers against the limit.
+     */
+    static LayerUnpacker forLayer(Path root, String imageName, Limit limit, long alreadyUnpacked) {
+        LayerUnpacker unpacker = new LayerUnpacker(root, imageName, limit, true);
+        unpacker.unpackedBytes = alreadyUnpacked;
+        return unpacker;
+    }
+
+    /** Paths (relative, '/'-separated) that this layer hides in lower layers; only in layer mode. */
+    List<String> whiteouts() {
+        return List.copyOf(whiteouts);
+    }
+
+    /** Directories (relative; "" for the root) whose lower-layer content this layer hides; only in layer mode. */
+    List<String> opaques() {
+        return List.copyOf(opaques);
     }
 
     /** File bytes written so far across all layers. */
@@ -230,6 +263,19 @@ public final class LayerUnpacker {
     }
 
     private void whiteout(String name, List<String> parts, String base) throws IOException {
+        if (markers) {
+            String dir = String.join("/", parts.subList(0, parts.size() - 1));
+            if (base.equals(OPAQUE)) {
+                opaques.add(dir);
+                return;
+            }
+            String hidden = base.substring(WHITEOUT.length());
+            if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.indexOf('/') >= 0) {
+                throw unsafe(name, "is a whiteout for an invalid name");
+            }
+            whiteouts.add(dir.isEmpty() ? hidden : dir + "/" + hidden);
+            return;
+        }
         Path parent = existingParent(name, parts);
         if (parent == null) {
             return; // nothing below to hide
