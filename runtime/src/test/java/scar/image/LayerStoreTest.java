@@ -128,6 +128,24 @@ class LayerStoreTest {
     }
 
     @Test
+    void twoImagesSharingABaseLayerPulledAtOnceFromTwoStoresFetchItOnce() throws Exception {
+        Downloads downloads = new Downloads();
+        LocalImageStore one = store(downloads);
+        LocalImageStore two = store(downloads); // another shell on the same cache
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> one.pull(ImageRef.parse(first)));
+            var b = pool.submit(() -> two.pull(ImageRef.parse(second)));
+            assertThat(a.get().rootfs().resolve("opt/app/first.txt")).hasContent("first");
+            assertThat(b.get().rootfs().resolve("opt/app/second.txt")).hasContent("second");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(downloads.of(baseDigest)).isEqualTo(1);
+        assertThat(dir.resolve("cache/tmp")).isEmptyDirectory();
+    }
+
+    @Test
     void aLayerWithAFileRemovedOnDiskIsDiscardedWithItsImagesAndFetchedAgain() throws IOException {
         Downloads downloads = new Downloads();
         LocalImageStore store = store(downloads);
