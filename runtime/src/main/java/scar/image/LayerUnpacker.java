@@ -60,6 +60,14 @@ public final class LayerUnpacker {
     private final boolean markers;
     private final List<String> whiteouts = new ArrayList<>();
     private final List<String> opaques = new ArrayList<>();
+    /**
+     * The tree's entries (the root included) and regular-file bytes (per name, hardlinks too), as
+     * {@link LayerStore#fingerprint} would count them, kept while unpacking so a new layer needs
+     * no walk; exact until something is deleted (an entry replacing another).
+     */
+    private long treeEntries = 1;
+    private long treeBytes;
+    private boolean countsExact = true;
 
     /** A cap on the bytes an image may unpack to, and what to say (after "more than N, ") when passed. */
     public record Limit(long bytes, String advice) {
@@ -112,6 +120,11 @@ public final class LayerUnpacker {
     /** Paths (relative, '/'-separated) that this layer hides in lower layers; only in layer mode. */
     List<String> whiteouts() {
         return List.copyOf(whiteouts);
+    }
+
+    /** {entries, bytes} of the tree as unpacked, or null if they must be counted by a walk. */
+    long[] counts() {
+        return countsExact ? new long[]{treeEntries, treeBytes} : null;
     }
 
     /** Directories (relative; "" for the root) whose lower-layer content this layer hides; only in layer mode. */
@@ -196,6 +209,7 @@ public final class LayerUnpacker {
             }
             if (existing == null) {
                 Files.createDirectory(target);
+                treeEntries++;
             }
             knownDirs.add(target);
             // owner keeps rwx on directories so later layers can write and the cache can be deleted
@@ -206,9 +220,12 @@ public final class LayerUnpacker {
                 throw unsafe(name, "is a symlink with an empty or invalid target");
             }
             createReplacing(name, target, t -> Files.createSymbolicLink(t, Path.of(link)));
+            treeEntries++;
         } else if (entry.isLink()) {
             Path source = hardlinkSource(name, entry.getLinkName());
             createReplacing(name, target, t -> Files.createLink(t, source));
+            treeEntries++;
+            treeBytes += Files.size(source);
         } else if (entry.isFile()) {
             writeFile(name, target, data, entry);
         } else {
@@ -228,8 +245,10 @@ public final class LayerUnpacker {
         try (OutputStream out = opened[0]) {
             byte[] buf = new byte[64 * 1024];
             int n;
+            treeEntries++;
             while ((n = data.read(buf)) > 0) {
                 unpackedBytes += n;
+                treeBytes += n;
                 if (unpackedBytes > maxUnpackedBytes) {
                     throw tooBig();
                 }
@@ -324,6 +343,7 @@ public final class LayerUnpacker {
             BasicFileAttributes attrs = attributes(dir);
             if (attrs == null) {
                 Files.createDirectory(dir);
+                treeEntries++;
                 Files.setPosixFilePermissions(dir, permissions(0755));
             } else if (attrs.isSymbolicLink()) {
                 throw unsafe(name, "goes through the symlink '" + Messages.quote(String.join("/", parts.subList(0, i + 1))) + "'");
@@ -403,6 +423,7 @@ public final class LayerUnpacker {
 
     private void delete(Path p) throws IOException {
         knownDirs.clear();
+        countsExact = false;
         deleteTree(p);
     }
 

@@ -245,6 +245,10 @@ class LayerStoreTest {
             Path tree = Files.createDirectories(dir.resolve("layer-" + i));
             LayerUnpacker unpacker = LayerUnpacker.forLayer(tree, "crafted", new LayerUnpacker.Limit(LIMIT, "raise it"), 0);
             String diffId = unpacker.apply(new java.io.ByteArrayInputStream(tars[i]), "layer " + i);
+            // what the unpacker counted is what a walk of the tree finds (what a later check compares)
+            if (unpacker.counts() != null) {
+                assertThat(unpacker.counts()).containsExactly(LayerStore.fingerprint(tree));
+            }
             layers.add(new LayerStore.StoredLayer("sha256:" + "0".repeat(64), diffId, tree, unpacker.whiteouts(),
                     unpacker.opaques(), 0, 0));
         }
@@ -304,6 +308,17 @@ class LayerStoreTest {
                 new TarBuilder().file("link/.wh.victim", "").file("other/.wh..wh..opq", "").tar());
         assertThat(outside.resolve("victim")).hasContent("original");
         assertThat(Files.isSymbolicLink(root.resolve("link"))).isTrue();
+    }
+
+    @Test
+    void aLayersFingerprintIsCountedWhileUnpackingAsAWalkWouldCountIt() throws IOException {
+        Path tree = Files.createDirectories(dir.resolve("layer"));
+        LayerUnpacker unpacker = LayerUnpacker.forLayer(tree, "crafted", new LayerUnpacker.Limit(LIMIT, "raise it"), 0);
+        unpacker.apply(new java.io.ByteArrayInputStream(new TarBuilder().file("a/b/c", "abc").dir("d").dir("a")
+                .symlink("s", "a/b/c").hardlink("h", "a/b/c").file("e/.wh.x", "").file("z", "").tar()), "crafted");
+        assertThat(unpacker.counts()).containsExactly(LayerStore.fingerprint(tree));
+        // root, a, a/b, a/b/c, d, s, h, z (a whiteout creates no directory); bytes of c and h
+        assertThat(unpacker.counts()).containsExactly(8, 6);
     }
 
     @Test
