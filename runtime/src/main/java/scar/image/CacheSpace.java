@@ -32,6 +32,11 @@ import java.util.function.Consumer;
  * </pre>
  * Run trees ({@code runs/}) are hardlinks of the image, so only their files that are not shared
  * with an image (link count 1: what runs wrote, or spares of an image already evicted) count.
+ *
+ * <p>Images pulled from a registry are made of layers in {@code layers/} (see {@link LayerStore}):
+ * a file's bytes count once, in its layer ({@code layers/<hex>/size}); such an image's own
+ * {@code size} is 0 and its {@code layers} file lists the layers it uses. A layer goes when no
+ * image left uses it and no build holds it ({@code locks/layer-<hex>.use}).
  */
 final class CacheSpace {
     private final Path cacheDir;
@@ -141,6 +146,34 @@ final class CacheSpace {
         }
     }
 
+    /** Keeps a layer from eviction while an image is built from it, until the handle is closed. */
+    ImageStore.InUse useLayer(String hex) {
+        String key = "layer-" + hex;
+        synchronized (held) {
+            Held h = held.get(key);
+            if (h != null) {
+                held.put(key, new Held(h.channel(), h.lock(), h.count() + 1));
+            } else {
+                FileChannel channel = null;
+                try {
+                    Path file = Files.createDirectories(cacheDir.resolve("locks")).resolve(key + ".use");
+                    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+                    FileLock lock = lockShared(channel);
+                    if (lock != null) {
+                        held.put(key, new Held(channel, lock, 1));
+                        channel = null;
+                    }
+                } catch (IOException e) {
+                    // without it, eviction could take the layer mid-build: the build then fails cleanly
+                } finally {
+                    closeQuietly(channel);
+                }
+            }
+        }
+        return () -> release(key);
+    }
+
     void touch(String hex) {
         Path marker = cacheDir.resolve("images").resolve(hex).resolve("last-used");
         try {
@@ -213,7 +246,40 @@ final class CacheSpace {
         }
     }
 
-    record Entry(String hex, Path dir, long bytes, long lastUsed) {
+    record Entry(String hex, Path dir, long bytes, long lastUsed, List<String> layers) {
+    }
+
+    /** The layers an image uses (hex, one per line in its {@code layers} file); none for an image unpacked whole. */
+    static List<String> layersOf(Path imageDir) {
+        try {
+            return Files.readAllLines(imageDir.resolve("layers")).stream().map(String::strip)
+                    .filter(l -> l.length() == 64).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Layers in the store and their bytes. */
+    Map<String, Long> layers() {
+        Map<String, Long> layers = new HashMap<>();
+        try (var dirs = Files.newDirectoryStream(cacheDir.resolve("layers"))) {
+            for (Path dir : dirs) {
+                String hex = dir.getFileName().toString();
+                if (hex.length() != 64 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                long bytes;
+                try {
+                    bytes = Long.parseLong(Files.readString(dir.resolve("size")).strip());
+                } catch (IOException | NumberFormatException e) {
+                    bytes = treeBytes(dir.resolve("tree"), false);
+                }
+                layers.put(hex, bytes);
+            }
+        } catch (IOException e) {
+            // no layers yet
+        }
+        return layers;
     }
 
     List<Entry> images() {
@@ -224,7 +290,7 @@ final class CacheSpace {
                 if (hex.length() != 64 || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                entries.add(new Entry(hex, dir, imageBytes(dir), lastUsed(dir)));
+                entries.add(new Entry(hex, dir, imageBytes(dir), lastUsed(dir), layersOf(dir)));
             }
         } catch (IOException e) {
             // no images yet
@@ -254,33 +320,92 @@ final class CacheSpace {
     }
 
     /**
-     * Evicts least-recently-used images that no run holds, until {@code needed} more bytes fit
-     * under the cap or nothing more can go. {@code keep} (the image being built) is never evicted.
+     * Evicts least-recently-used images that no run holds, and with each the layers no remaining
+     * image uses, until {@code needed} more bytes fit under the cap or nothing more can go.
+     * {@code keep} (the image being built) is never evicted; layers held by builds neither.
+     * Layers no image uses (left by a failed or concurrent build) go first.
      */
     Usage makeRoom(long needed, String keep, Consumer<Path> evict) {
         List<Entry> entries = images();
+        Map<String, Long> layers = layers();
         long runs = runsBytes();
-        long used = runs + entries.stream().mapToLong(Entry::bytes).sum();
+        long used = runs + entries.stream().mapToLong(Entry::bytes).sum()
+                + layers.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Integer> users = new HashMap<>();
+        for (Entry e : entries) {
+            e.layers().forEach(l -> users.merge(l, 1, Integer::sum));
+        }
+        java.util.Set<String> pinnedLayers = new java.util.HashSet<>();
+        for (String layer : List.copyOf(layers.keySet())) {
+            if (!users.containsKey(layer) && used + needed > maxBytes) {
+                used -= evictLayer(layer, layers, pinnedLayers);
+            }
+        }
         long pinned = runs;
         entries.sort(Comparator.comparingLong(Entry::lastUsed));
         for (Entry e : entries) {
+            boolean stays;
             if (e.hex().equals(keep)) {
-                pinned += e.bytes();
+                stays = true;
             } else if (used + needed <= maxBytes) {
-                if (inUse(e.hex())) {
-                    pinned += e.bytes(); // what the build may take is what no run holds
+                stays = inUse(e.hex()); // what the build may take is what no run holds
+                if (!stays) {
+                    continue;
                 }
             } else if (tryEvict(e, evict)) {
                 used -= e.bytes();
+                for (String layer : e.layers()) {
+                    if (users.merge(layer, -1, Integer::sum) <= 0) {
+                        used -= evictLayer(layer, layers, pinnedLayers);
+                    }
+                }
+                continue;
             } else {
-                pinned += e.bytes();
+                stays = true;
             }
+            pinned += e.bytes();
+            pinnedLayers.addAll(e.layers());
+        }
+        for (String layer : pinnedLayers) {
+            pinned += layers.getOrDefault(layer, 0L);
         }
         return new Usage(used, pinned);
     }
 
+    /** Removes a layer no image uses unless a build holds it; returns the bytes freed. */
+    private long evictLayer(String hex, Map<String, Long> layers, java.util.Set<String> pinnedLayers) {
+        Long bytes = layers.get(hex);
+        if (bytes == null) {
+            return 0;
+        }
+        Path dir = cacheDir.resolve("layers").resolve(hex);
+        boolean gone = tryEvict(new Entry("layer-" + hex, dir, bytes, 0, List.of()), layerDir -> {
+            try {
+                Path tmp = Files.createDirectories(cacheDir.resolve("tmp"));
+                Path trash = Files.createTempDirectory(tmp, "evict-");
+                Files.move(layerDir, trash.resolve(hex), StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(trash);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        if (!gone) {
+            pinnedLayers.add(hex); // an image being built from it
+            return 0;
+        }
+        return bytes;
+    }
+
+    private static void deleteTree(Path p) {
+        try {
+            LayerUnpacker.deleteTree(p);
+        } catch (IOException e) {
+            // junk under tmp/ only costs disk until the next cleanup
+        }
+    }
+
     private boolean inUse(String hex) {
-        return !tryEvict(new Entry(hex, null, 0, 0), dir -> { });
+        return !tryEvict(new Entry(hex, null, 0, 0, List.of()), dir -> { });
     }
 
     private boolean tryEvict(Entry e, Consumer<Path> evict) {

@@ -53,6 +53,21 @@ public final class LayerUnpacker {
     private final long maxUnpackedBytes;
     private final String limitAdvice;
     private long unpackedBytes;
+    /**
+     * A layer unpacked on its own into the layer store: its whiteouts have nothing below them
+     * yet, so they are recorded (paths relative to the root) for assembly instead of applied.
+     */
+    private final boolean markers;
+    private final List<String> whiteouts = new ArrayList<>();
+    private final List<String> opaques = new ArrayList<>();
+    /**
+     * The tree's entries (the root included) and regular-file bytes (per name, hardlinks too), as
+     * {@link LayerStore#fingerprint} would count them, kept while unpacking so a new layer needs
+     * no walk; exact until something is deleted (an entry replacing another).
+     */
+    private long treeEntries = 1;
+    private long treeBytes;
+    private boolean countsExact = true;
 
     /** A cap on the bytes an image may unpack to, and what to say (after "more than N, ") when passed. */
     public record Limit(long bytes, String advice) {
@@ -80,10 +95,41 @@ public final class LayerUnpacker {
     }
 
     public LayerUnpacker(Path root, String imageName, Limit limit) {
+        this(root, imageName, limit, false);
+    }
+
+    private LayerUnpacker(Path root, String imageName, Limit limit, boolean markers) {
         this.root = root.toAbsolutePath().normalize();
         this.imageName = imageName;
         this.maxUnpackedBytes = limit.bytes();
         this.limitAdvice = limit.advice();
+        this.markers = markers;
+    }
+
+    /**
+     * An unpacker for one layer on its own (see {@link LayerStore}): whiteouts and opaque
+     * directories are recorded ({@link #whiteouts()}, {@link #opaques()}), not applied.
+     * {@code alreadyUnpacked} counts the image's lower layers against the limit.
+     */
+    static LayerUnpacker forLayer(Path root, String imageName, Limit limit, long alreadyUnpacked) {
+        LayerUnpacker unpacker = new LayerUnpacker(root, imageName, limit, true);
+        unpacker.unpackedBytes = alreadyUnpacked;
+        return unpacker;
+    }
+
+    /** Paths (relative, '/'-separated) that this layer hides in lower layers; only in layer mode. */
+    List<String> whiteouts() {
+        return List.copyOf(whiteouts);
+    }
+
+    /** {entries, bytes} of the tree as unpacked, or null if they must be counted by a walk. */
+    long[] counts() {
+        return countsExact ? new long[]{treeEntries, treeBytes} : null;
+    }
+
+    /** Directories (relative; "" for the root) whose lower-layer content this layer hides; only in layer mode. */
+    List<String> opaques() {
+        return List.copyOf(opaques);
     }
 
     /** File bytes written so far across all layers. */
@@ -163,6 +209,7 @@ public final class LayerUnpacker {
             }
             if (existing == null) {
                 Files.createDirectory(target);
+                treeEntries++;
             }
             knownDirs.add(target);
             // owner keeps rwx on directories so later layers can write and the cache can be deleted
@@ -173,9 +220,12 @@ public final class LayerUnpacker {
                 throw unsafe(name, "is a symlink with an empty or invalid target");
             }
             createReplacing(name, target, t -> Files.createSymbolicLink(t, Path.of(link)));
+            treeEntries++;
         } else if (entry.isLink()) {
             Path source = hardlinkSource(name, entry.getLinkName());
             createReplacing(name, target, t -> Files.createLink(t, source));
+            treeEntries++;
+            treeBytes += Files.size(source);
         } else if (entry.isFile()) {
             writeFile(name, target, data, entry);
         } else {
@@ -195,8 +245,10 @@ public final class LayerUnpacker {
         try (OutputStream out = opened[0]) {
             byte[] buf = new byte[64 * 1024];
             int n;
+            treeEntries++;
             while ((n = data.read(buf)) > 0) {
                 unpackedBytes += n;
+                treeBytes += n;
                 if (unpackedBytes > maxUnpackedBytes) {
                     throw tooBig();
                 }
@@ -230,6 +282,19 @@ public final class LayerUnpacker {
     }
 
     private void whiteout(String name, List<String> parts, String base) throws IOException {
+        if (markers) {
+            String dir = String.join("/", parts.subList(0, parts.size() - 1));
+            if (base.equals(OPAQUE)) {
+                opaques.add(dir);
+                return;
+            }
+            String hidden = base.substring(WHITEOUT.length());
+            if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.indexOf('/') >= 0) {
+                throw unsafe(name, "is a whiteout for an invalid name");
+            }
+            whiteouts.add(dir.isEmpty() ? hidden : dir + "/" + hidden);
+            return;
+        }
         Path parent = existingParent(name, parts);
         if (parent == null) {
             return; // nothing below to hide
@@ -278,6 +343,7 @@ public final class LayerUnpacker {
             BasicFileAttributes attrs = attributes(dir);
             if (attrs == null) {
                 Files.createDirectory(dir);
+                treeEntries++;
                 Files.setPosixFilePermissions(dir, permissions(0755));
             } else if (attrs.isSymbolicLink()) {
                 throw unsafe(name, "goes through the symlink '" + Messages.quote(String.join("/", parts.subList(0, i + 1))) + "'");
@@ -357,6 +423,7 @@ public final class LayerUnpacker {
 
     private void delete(Path p) throws IOException {
         knownDirs.clear();
+        countsExact = false;
         deleteTree(p);
     }
 

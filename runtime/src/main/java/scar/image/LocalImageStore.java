@@ -23,8 +23,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The image cache on local disk:
  * <pre>
- * CACHE/images/&lt;hex of config digest&gt;/rootfs      the unpacked root filesystem
+ * CACHE/images/&lt;hex of config digest&gt;/rootfs      the root filesystem: hardlinks of its layers' files
+ *                                                  (absent for a one-layer image: the layer's tree is its rootfs)
  * CACHE/images/&lt;hex of config digest&gt;/image.json  id, source, config
+ * CACHE/images/&lt;hex of config digest&gt;/layers      the layers it is made of (hex, one a line; none if loaded from a file)
+ * CACHE/layers/&lt;hex of blob digest&gt;/             one layer, shared by every image using it (see LayerStore)
  * CACHE/tmp/                                       builds in progress
  * CACHE/locks/&lt;hex&gt;.lock                          one builder per image, across processes
  * </pre>
@@ -62,6 +65,7 @@ public final class LocalImageStore implements ImageStore {
     private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
     private final CacheSpace space;
     private final String cacheSetting;
+    private final LayerStore layerStore;
 
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes) {
         this(cacheDir, registry, maxUnpackedBytes, new Listener() {
@@ -101,61 +105,140 @@ public final class LocalImageStore implements ImageStore {
         this.listener = Objects.requireNonNull(listener);
         this.archives = new ArchiveReader(maxUnpackedBytes);
         this.space = new CacheSpace(this.cacheDir, maxCacheBytes);
+        this.layerStore = new LayerStore(this.cacheDir, this::locked, this::newTempDir);
     }
 
     /**
-     * Pulls and unpacks {@code ref} unless cached. Layers are unpacked while they download (the
-     * build is thrown away unless every blob's digest matches at its end); if a connection breaks
-     * mid-layer, the image is built again from blobs downloaded whole, with retries.
+     * Pulls {@code ref} unless cached. Each layer comes from the layer store (see
+     * {@link LayerStore}) or is fetched into it once, unpacked while it downloads (thrown away
+     * unless the blob's digest matches at its end; if a connection breaks mid-layer, the layer is
+     * downloaded whole, with retries). The rootfs is the layer's tree for a one-layer image,
+     * else assembled from the layers by hardlinks.
      */
     @Override
     public Image pull(ImageRef ref) {
         RemoteImage remote = registry.resolve(ref);
         String source = ref.display();
-        Image image;
-        try {
-            image = cachedOrBuild(remote.id(), source, remote.config().config(), compressed(remote), (rootfs, work, unpacker) -> {
-                List<Descriptor> layers = remote.layers();
-                listener.pulling(ref, layers);
-                for (int i = 0; i < layers.size(); i++) {
-                    Descriptor layer = layers.get(i);
-                    listener.downloading(ref, layer, i + 1, layers.size());
-                    String diffId;
-                    try (InputStream in = registry.openBlob(ref, layer, bytes -> listener.progress(ref, layer, bytes))) {
-                        try {
-                            diffId = unpacker.apply(in, layer.digest());
-                        } catch (ImageException e) {
-                            if (!brokenStream(e)) {
-                                // a damaged download shows up as a bad tar first: read to the end, where a
-                                // digest mismatch, the real cause, is reported with both digests
-                                in.transferTo(OutputStream.nullOutputStream());
-                            }
-                            throw e;
-                        }
-                        in.transferTo(OutputStream.nullOutputStream()); // to the end, where the digest is checked
-                    }
-                    checkDiffId(source, remote.config(), layers.size(), i, diffId);
-                }
-            });
-        } catch (ImageException e) {
-            if (!brokenStream(e)) {
-                throw e;
+        String id = remote.id();
+        String hex = Digests.hex(id);
+        List<Descriptor> layers = remote.layers();
+        List<String> layerHexes = layers.stream().map(d -> Digests.hex(d.digest())).toList();
+        Optional<Image> cached = read(hex);
+        Image image = cached.map(i -> withSource(i, source)).orElseGet(() -> withLock(hex, () -> {
+            Optional<Image> done = read(hex);
+            if (done.isPresent()) {
+                return withSource(done.get(), source);
             }
-            image = cachedOrBuild(remote.id(), source, remote.config().config(), compressed(remote), (rootfs, work, unpacker) -> {
-                List<Descriptor> layers = remote.layers();
+            cleanStaleOnce();
+            List<ImageStore.InUse> uses = new java.util.ArrayList<>();
+            Path build = null;
+            try {
+                for (String layerHex : layerHexes) {
+                    uses.add(space.useLayer(layerHex)); // before looking: eviction cannot take them from now on
+                }
+                long missing = 0;
+                for (int i = 0; i < layers.size(); i++) {
+                    if (!layerStore.present(layerHexes.get(i))) {
+                        missing += Math.max(0, layers.get(i).size());
+                    }
+                }
+                LayerUnpacker.Limit limit = makeRoom(hex, source, missing);
+                // bound by the cache's room: layers already stored count as used already, only new bytes count
+                boolean roomBound = limit.bytes() < maxUnpackedBytes;
+                listener.pulling(ref, layers);
+                List<LayerStore.StoredLayer> stored = new java.util.ArrayList<>();
+                long unpacked = 0;
+                long fresh = 0;
                 for (int i = 0; i < layers.size(); i++) {
                     Descriptor layer = layers.get(i);
-                    listener.downloading(ref, layer, i + 1, layers.size());
-                    Path blob = work.resolve("layer-" + i);
-                    registry.download(ref, layer, blob, bytes -> listener.progress(ref, layer, bytes));
-                    String diffId = unpacker.apply(blob, layer.digest());
-                    checkDiffId(source, remote.config(), layers.size(), i, diffId);
-                    Files.delete(blob);
+                    boolean had = layerStore.present(layerHexes.get(i));
+                    LayerStore.StoredLayer got = layer(ref, source, layer, i, layers.size(), limit, roomBound ? fresh : unpacked);
+                    checkDiffId(source, remote.config(), layers.size(), i, got.diffId());
+                    unpacked += got.bytes();
+                    fresh += had ? 0 : got.bytes();
+                    if (unpacked > maxUnpackedBytes || (roomBound ? fresh : unpacked) > limit.bytes()) {
+                        LayerUnpacker.Limit passed = unpacked > maxUnpackedBytes ? new LayerUnpacker.Limit(maxUnpackedBytes,
+                                "the limit; raise image_max_mb in scar.cfg to use it") : limit;
+                        throw new ImageException("image " + source + " is too big: it unpacks to more than "
+                                + Messages.bytes(passed.bytes()) + ", " + passed.advice());
+                    }
+                    stored.add(got);
                 }
-            });
-        }
+                build = newTempDir(hex + "-");
+                if (layers.size() != 1) {
+                    Path rootfs = Files.createDirectory(build.resolve("rootfs"));
+                    LayerStore.assemble(stored, rootfs);
+                }
+                JSON.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, remote.config().config()));
+                Files.write(build.resolve("layers"), layerHexes);
+                CacheSpace.recordSize(build, 0); // its files' bytes are counted in its layers
+                Files.writeString(build.resolve("last-used"), "");
+                Files.createDirectories(imagesDir());
+                Files.move(build, imagesDir().resolve(hex), StandardCopyOption.ATOMIC_MOVE);
+                build = null;
+                if (space.capped()) {
+                    space.makeRoom(0, hex, this::evict); // the layers may have been bigger than their estimate
+                }
+            } catch (IOException e) {
+                throw new ImageException("cannot store image " + source + " in " + cacheDir + ": " + RegistryClient.describe(e), e);
+            } finally {
+                if (build != null) {
+                    deleteQuietly(build);
+                }
+                uses.forEach(ImageStore.InUse::close);
+            }
+            Image built = read(hex).orElseThrow(() -> new ImageException("image " + source + " vanished from the cache"));
+            listener.unpacked(built);
+            return built;
+        }));
         remember(ref, image.id());
         return image;
+    }
+
+    /** One layer of a pull: from the store if intact; a damaged one is discarded with its images, then fetched. */
+    private LayerStore.StoredLayer layer(ImageRef ref, String source, Descriptor layer, int index, int count,
+                                         LayerUnpacker.Limit limit, long alreadyUnpacked) {
+        String layerHex = Digests.hex(layer.digest());
+        Optional<LayerStore.StoredLayer> found = layerStore.verified(layerHex, layer.digest());
+        if (found.isPresent()) {
+            return found.get();
+        }
+        if (layerStore.present(layerHex)) {
+            discardLayers(List.of(layerHex));
+        }
+        return layerStore.ensure(layer.digest(), source, limit, alreadyUnpacked, new LayerStore.Fetch() {
+            @Override
+            public String stream(LayerUnpacker unpacker) throws IOException {
+                listener.downloading(ref, layer, index + 1, count);
+                try (InputStream in = registry.openBlob(ref, layer, bytes -> listener.progress(ref, layer, bytes))) {
+                    String diffId;
+                    try {
+                        diffId = unpacker.apply(in, layer.digest());
+                    } catch (ImageException e) {
+                        if (!brokenStream(e)) {
+                            // a damaged download shows up as a bad tar first: read to the end, where a
+                            // digest mismatch, the real cause, is reported with both digests
+                            in.transferTo(OutputStream.nullOutputStream());
+                        }
+                        throw e;
+                    }
+                    in.transferTo(OutputStream.nullOutputStream()); // to the end, where the digest is checked
+                    return diffId;
+                }
+            }
+
+            @Override
+            public boolean retryWhole(ImageException e) {
+                return brokenStream(e);
+            }
+
+            @Override
+            public String whole(LayerUnpacker unpacker, Path blob) {
+                listener.downloading(ref, layer, index + 1, count);
+                registry.download(ref, layer, blob, bytes -> listener.progress(ref, layer, bytes));
+                return unpacker.apply(blob, layer.digest());
+            }
+        });
     }
 
     private static long compressed(RemoteImage remote) {
@@ -266,8 +349,7 @@ public final class LocalImageStore implements ImageStore {
                 return new Held(image, () -> { });
             }
             InUse inUse = use(image);
-            if (Files.isDirectory(imagesDir().resolve(Digests.hex(image.id())).resolve("rootfs"),
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (read(Digests.hex(image.id())).isPresent()) {
                 return new Held(image, inUse);
             }
             inUse.close();
@@ -292,27 +374,61 @@ public final class LocalImageStore implements ImageStore {
         return cacheDir.resolve("runs");
     }
 
-    /** Moves the image out of {@code images/} at once (readers never see half of it), then deletes it. */
+    /**
+     * Moves the image out of {@code images/} at once (readers never see half of it), then deletes
+     * it. Its files are hardlinks of its layers' files, so damage to it is damage to them: its
+     * layers go too, and with them every image that uses any of them.
+     */
     @Override
     public void discard(Image image) {
         if (!Digests.isValid(image.id())) {
             return;
         }
         String hex = Digests.hex(image.id());
+        List<String> layerHexes = CacheSpace.layersOf(imagesDir().resolve(hex));
         withLock(hex, () -> {
-            Path dir = imagesDir().resolve(hex);
-            if (Files.isDirectory(dir)) {
-                Path trash = newTempDir("discard-").resolve(hex);
-                try {
-                    Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException e) {
-                    throw new ImageException("cannot discard the damaged image " + image.source() + " from " + cacheDir
-                            + ": " + RegistryClient.describe(e) + "; delete " + dir + " by hand", e);
-                }
-                deleteQuietly(trash.getParent());
-            }
+            moveOutImage(hex, image.source());
             return null;
         });
+        discardLayers(layerHexes);
+    }
+
+    /** Removes layers and every image using any of them (no image lock: a rename is atomic, and builds of those images are over). */
+    private void discardLayers(List<String> layerHexes) {
+        if (layerHexes.isEmpty()) {
+            return;
+        }
+        try (var dirs = Files.newDirectoryStream(imagesDir())) {
+            for (Path dir : dirs) {
+                if (CacheSpace.layersOf(dir).stream().anyMatch(layerHexes::contains)) {
+                    moveOutImage(dir.getFileName().toString(), dir.getFileName().toString());
+                }
+            }
+        } catch (IOException e) {
+            // no images
+        }
+        for (String layerHex : layerHexes) {
+            withLock("layer-" + layerHex, () -> {
+                layerStore.moveOut(layerHex);
+                return null;
+            });
+        }
+    }
+
+    private void moveOutImage(String hex, String source) {
+        Path dir = imagesDir().resolve(hex);
+        if (Files.isDirectory(dir)) {
+            Path trash = newTempDir("discard-").resolve(hex);
+            try {
+                Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                // gone already
+            } catch (IOException e) {
+                throw new ImageException("cannot discard the damaged image " + source + " from " + cacheDir
+                        + ": " + RegistryClient.describe(e) + "; delete " + dir + " by hand", e);
+            }
+            deleteQuietly(trash.getParent());
+        }
     }
 
     /** The directory of the cache (for tools that report disk usage or clean up). */
@@ -399,6 +515,7 @@ public final class LocalImageStore implements ImageStore {
     /** Removes an image to free space: out of images/ by one rename, then its spare run trees and files. */
     private void evict(Path imageDir) {
         String hex = imageDir.getFileName().toString();
+        Path rootfs = read(hex).map(Image::rootfs).orElse(imageDir.resolve("rootfs"));
         Path trash = newTempDir("evict-").resolve(hex);
         try {
             Files.move(imageDir, trash, StandardCopyOption.ATOMIC_MOVE);
@@ -407,7 +524,7 @@ public final class LocalImageStore implements ImageStore {
             throw new java.io.UncheckedIOException(e);
         }
         // spares of its run trees (see RunRootfs): once the image is gone their files are no longer shared
-        String key = spareKey(imageDir.resolve("rootfs"));
+        String key = spareKey(rootfs);
         try (var spares = Files.newDirectoryStream(cacheDir.resolve("runs"), "spare-" + key + "-*")) {
             for (Path spare : spares) {
                 deleteQuietly(spare);
@@ -436,10 +553,14 @@ public final class LocalImageStore implements ImageStore {
         Path dir = imagesDir().resolve(hex);
         try {
             Stored stored = JSON.readValue(dir.resolve("image.json").toFile(), Stored.class);
-            if (!Files.isDirectory(dir.resolve("rootfs"))) {
+            List<String> layers = CacheSpace.layersOf(dir);
+            // one layer: the rootfs is the layer's tree (see LayerStore)
+            Path rootfs = layers.size() == 1 && !Files.isDirectory(dir.resolve("rootfs"), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    ? layerStore.tree(layers.get(0)) : dir.resolve("rootfs");
+            if (!Files.isDirectory(rootfs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty();
             }
-            return Optional.of(new Image(stored.id(), stored.source(), stored.config(), dir.resolve("rootfs")));
+            return Optional.of(new Image(stored.id(), stored.source(), stored.config(), rootfs));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -481,11 +602,13 @@ public final class LocalImageStore implements ImageStore {
     /** A build dir is {@code tmp/<hex>-NNN}; its builder holds {@code locks/<hex>.lock}. */
     private boolean buildInProgress(Path entry) {
         String name = entry.getFileName().toString();
+        String prefix = name.startsWith("layer-") ? "layer-" : "";
+        name = name.substring(prefix.length());
         int dash = name.indexOf('-');
         if (!entry.getParent().getFileName().toString().equals("tmp") || dash != 64) {
             return false;
         }
-        Path lockFile = cacheDir.resolve("locks").resolve(name.substring(0, dash) + ".lock");
+        Path lockFile = cacheDir.resolve("locks").resolve(prefix + name.substring(0, dash) + ".lock");
         if (!Files.exists(lockFile)) {
             return false;
         }
@@ -533,6 +656,10 @@ public final class LocalImageStore implements ImageStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    private <T> T locked(String key, java.util.function.Supplier<T> body) {
+        return withLock(key, body::get);
     }
 
     private static FileLock acquire(FileChannel channel) throws IOException {

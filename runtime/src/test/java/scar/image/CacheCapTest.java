@@ -39,11 +39,22 @@ class CacheCapTest {
     static void pushImages() throws IOException {
         registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
         TestImages images = new TestImages(Files.createDirectories(shared.resolve("images")));
-        a = images.push(registry, "cap-a:1", TestImages.Spec.cowsay().withEnv("WHICH=a"));
-        b = images.push(registry, "cap-b:1", TestImages.Spec.cowsay().withEnv("WHICH=b"));
-        c = images.push(registry, "cap-c:1", TestImages.Spec.cowsay().withEnv("WHICH=c"));
+        a = images.push(registry, "cap-a:1", distinct("a"));
+        b = images.push(registry, "cap-b:1", distinct("b"));
+        c = images.push(registry, "cap-c:1", distinct("c"));
         Image probe = new LocalImageStore(shared.resolve("probe"), new RegistryClient(), IMAGE_MAX).pull(ImageRef.parse(a));
         imageBytes = CacheSpace.treeBytes(probe.rootfs(), false);
+    }
+
+    /** Images with a layer of their own each: the layer store shares identical layers (as a build within one second makes). */
+    private static TestImages.Spec distinct(String which) {
+        return TestImages.Spec.cowsay().withEnv("WHICH=" + which).withFiles(root -> {
+            try {
+                Files.writeString(root.resolve("which"), which);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     @AfterAll
@@ -58,8 +69,9 @@ class CacheCapTest {
                 }, Duration.ofHours(6));
     }
 
-    private static void usedAgo(Image image, Duration ago) throws IOException {
-        Files.setLastModifiedTime(image.rootfs().resolveSibling("last-used"), FileTime.from(Instant.now().minus(ago)));
+    private void usedAgo(Image image, Duration ago) throws IOException {
+        Path lastUsed = dir.resolve("cache/images").resolve(Digests.hex(image.id())).resolve("last-used");
+        Files.setLastModifiedTime(lastUsed, FileTime.from(Instant.now().minus(ago)));
     }
 
     @Test

@@ -111,7 +111,11 @@ class LocalImageStoreTest {
         assertThat(image.config().cmd()).containsExactly("/usr/games/cowsay", "Hello");
         assertThat(image.config().env()).contains("GREETING=hi");
         assertThat(image.config().workingDir()).isEqualTo("/tmp");
-        assertThat(image.rootfs()).isEqualTo(dir.resolve("cache/images").resolve(image.id().substring(7)).resolve("rootfs"));
+        // one layer: the image's rootfs is that layer's tree in the layer store
+        RemoteImage remote = new RegistryClient().resolve(ImageRef.parse(cowsay));
+        assertThat(remote.layers()).hasSize(1);
+        assertThat(image.rootfs()).isEqualTo(dir.resolve("cache/layers").resolve(remote.layers().get(0).digest().substring(7))
+                .resolve("tree"));
         assertCowsayRootfs(image);
         assertThat(Files.getPosixFilePermissions(image.rootfs().resolve("usr"))).contains(PosixFilePermission.OWNER_WRITE);
     }

@@ -46,9 +46,8 @@ final class PullProgress implements LocalImageStore.Listener {
 
     @Override
     public synchronized void downloading(ImageRef ref, Descriptor layer, int index, int count) {
-        if (index > 1 && this.index == index - 1 && index - 2 < layers.size()) {
-            doneBefore += Math.max(0, layers.get(index - 2).size());
-        }
+        // every layer below this one is done: downloaded, or found in the layer store and skipped
+        doneBefore = layers.stream().limit(Math.max(0, index - 1)).mapToLong(d -> Math.max(0, d.size())).sum();
         this.index = index;
         draw(0, true);
     }

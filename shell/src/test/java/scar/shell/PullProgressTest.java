@@ -61,6 +61,20 @@ class PullProgressTest {
     }
 
     @Test
+    void aLayerAlreadyInTheLayerStoreCountsAsDoneInTheTotal() {
+        // the base layer is shared with an image pulled before: only the upper one is downloaded
+        StringWriter err = new StringWriter();
+        var console = new StandardConsole(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), true);
+        PullProgress progress = new PullProgress(console, false);
+        ImageRef ref = ImageRef.parse(image);
+        var base = new scar.image.Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", "sha256:" + "a".repeat(64), 1 << 20);
+        var upper = new scar.image.Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", "sha256:" + "b".repeat(64), 1 << 20);
+        progress.pulling(ref, java.util.List.of(base, upper));
+        progress.downloading(ref, upper, 2, 2);
+        assertThat(err.toString()).contains("layer 2/2 0.0 MB/1.0 MB, total 1.0 MB/2.0 MB");
+    }
+
+    @Test
     void pipesAndJsonOutputGetNoProgress() {
         assertThat(pullShowing(false, false)).isEmpty();
         assertThat(pullShowing(true, true)).isEmpty();
