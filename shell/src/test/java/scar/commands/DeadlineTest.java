@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,11 +29,8 @@ class DeadlineTest extends CommandTestBase {
         scar("ls"); // writes the default scar.cfg
         Path cfg = home.resolve("scar.cfg");
         Files.writeString(cfg, Files.readString(cfg).replace("[scar]\n", "[scar]\nexecutor = " + executor + "\n"));
-        String tag = switch (executor) {
-            case "proot" -> "7611";
-            case "bwrap" -> "7621";
-            default -> "7631";
-        };
+        // unique to this run, so that what another run left cannot be mistaken for this one's
+        String tag = String.valueOf(ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
         Path script = Files.writeString(home.resolve("forks.sh"), """
                 sleep %s1 &
                 /bin/busybox setsid sleep %s2 &
@@ -63,7 +61,10 @@ class DeadlineTest extends CommandTestBase {
                 try {
                     List<String> argv = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
                     if (argv.size() >= 2 && argv.get(0).endsWith("sleep") && argv.get(1).startsWith(tag)) {
-                        found.add(p.getFileName() + " " + argv);
+                        String tracer = Files.readAllLines(p.resolve("status")).stream()
+                                .filter(line -> line.startsWith("PPid:") || line.startsWith("TracerPid:"))
+                                .map(String::strip).reduce((a, b) -> a + " " + b).orElse("");
+                        found.add(p.getFileName() + " " + argv + " " + tracer);
                     }
                 } catch (IOException e) {
                     // exited meanwhile
