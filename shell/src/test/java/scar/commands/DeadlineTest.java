@@ -48,7 +48,11 @@ class DeadlineTest extends CommandTestBase {
         assertThat(run.err()).contains("function 'slow' timed out after 1 s");
         assertThat(tookMillis).isLessThan(8_000); // a 1 s deadline, not the sleeps' hours
         sleepBriefly();
-        assertThat(sleepsWithArgumentStarting(tag)).isEmpty();
+        List<String> survivors = sleepsWithArgumentStarting(tag);
+        // not left running for hours on the machine when this fails
+        survivors.forEach(line -> ProcessHandle.of(Long.parseLong(line.substring(0, line.indexOf(' '))))
+                .ifPresent(ProcessHandle::destroyForcibly));
+        assertThat(survivors).isEmpty();
     }
 
     private static List<String> sleepsWithArgumentStarting(String tag) throws IOException {
