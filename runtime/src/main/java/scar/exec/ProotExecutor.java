@@ -77,7 +77,7 @@ public final class ProotExecutor implements ContainerExecutor {
 
     /** proot and setsid found on PATH, 6 MB output cap. */
     public ProotExecutor() {
-        this(List.of(onPath("proot").orElseThrow(() -> new IllegalStateException(
+        this(List.of(ProotExecutorPaths.onPath("proot").orElseThrow(() -> new IllegalStateException(
                 "proot not found on PATH: install it (Debian: apt-get install proot)")).toString()),
                 DEFAULT_OUTPUT_CAP);
     }
@@ -101,14 +101,14 @@ public final class ProotExecutor implements ContainerExecutor {
         }
         this.prootCommand = List.copyOf(prootCommand);
         this.outputCap = outputCap;
-        this.envHelper = onPath("busybox").filter(StaticElf::isStatic);
+        this.envHelper = ProotExecutorPaths.onPath("busybox").filter(StaticElf::isStatic);
         this.noSeccomp = new AtomicBoolean();
         this.pumps = pumpThreads();
         // A new session keeps the terminal's Ctrl-C from the container, but setsid() also makes a
         // new scheduler autogroup: measured +2-7 ms per run on a loaded 2-core machine. Without a
         // controlling terminal (Lambda, batches from scripts, tests) there is no such signal to
         // keep out, and every process is still found by parent and tracer (see ProcessTree).
-        this.setsid = hasControllingTerminal() ? onPath("setsid") : Optional.empty();
+        this.setsid = hasControllingTerminal() ? ProotExecutorPaths.onPath("setsid") : Optional.empty();
         this.hostIsRoot = "root".equals(System.getProperty("user.name"));
     }
 
@@ -360,20 +360,6 @@ public final class ProotExecutor implements ContainerExecutor {
         } catch (IOException | SecurityException e) {
             return false; // ENXIO: no controlling terminal
         }
-    }
-
-    private static Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toAbsolutePath());
-            }
-        }
-        return Optional.empty();
     }
 
     private record Attempt(int exitCode, boolean timedOut, CappedText output, boolean seccompTrouble) {
