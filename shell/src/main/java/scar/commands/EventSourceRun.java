@@ -24,8 +24,12 @@ final class EventSourceRun {
 
     /** The function bound to the bucket when none is named; exactly one must be. */
     static String boundFunction(Session session, String bucket) {
-        List<String> bound = session.target().bindings().entrySet().stream()
-                .filter(e -> e.getValue().equals(bucket)).map(Map.Entry::getKey).toList();
+        return onlyOne(bucket, session.target().bindings().entrySet().stream()
+                .filter(e -> e.getValue().equals(bucket)).map(Map.Entry::getKey).toList());
+    }
+
+    /** The one function of {@code bound} (those bound to the bucket); none or several is the user's to settle. */
+    static String onlyOne(String bucket, List<String> bound) {
         if (bound.isEmpty()) {
             throw new TargetException("no function is bound to bucket " + bucket + ": name one (run -es " + bucket
                     + " NAME) or create one with 'init -es " + bucket + " IMAGE'");

@@ -57,15 +57,6 @@ final class RemoteEventSourceRun {
     }
 
     private String bound(String bucket) {
-        List<String> bound = batch.functionsBoundTo(bucket);
-        if (bound.isEmpty()) {
-            throw new TargetException("no function is bound to bucket " + bucket + ": name one (run -es " + bucket
-                    + " NAME) or create one with 'init -es " + bucket + " IMAGE'");
-        }
-        if (bound.size() > 1) {
-            throw new TargetException("functions " + String.join(", ", bound) + " are bound to bucket " + bucket
-                    + ": name the one to run (run -es " + bucket + " NAME)");
-        }
-        return bound.get(0);
+        return EventSourceRun.onlyOne(bucket, batch.functionsBoundTo(bucket));
     }
 }
