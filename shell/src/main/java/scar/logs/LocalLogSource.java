@@ -57,15 +57,7 @@ public final class LocalLogSource implements LogSource {
             }
         }
         List<LogEvent> events = Merge.byTime(perStream);
-        if (query.requestId() != null) {
-            events = RequestSlicer.slice(events, query.requestId());
-            if (events.isEmpty()) {
-                throw new LogNotFoundException("request id " + query.requestId() + " not found in the logs of "
-                        + (query.function() == null ? "any function" : "function '" + query.function() + "'")
-                        + (query.since() == null ? "" : " since " + query.since())
-                        + "; '" + (query.function() == null ? "log" : "log " + query.function()) + "' shows what was logged");
-            }
-        }
+        events = RequestSlicer.sliceFor(query, events);
         return events.stream().filter(query::keeps).toList();
     }
 

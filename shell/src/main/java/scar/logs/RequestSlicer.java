@@ -16,6 +16,24 @@ public final class RequestSlicer {
     private RequestSlicer() {
     }
 
+    /**
+     * The query's request alone when it names one, else {@code events} as they are; a request
+     * with no line in {@code events} is the user's mistake, said in one line.
+     */
+    public static List<LogEvent> sliceFor(LogQuery query, List<LogEvent> events) {
+        if (query.requestId() == null) {
+            return events;
+        }
+        List<LogEvent> slice = slice(events, query.requestId());
+        if (slice.isEmpty()) {
+            throw new LogNotFoundException("request id " + query.requestId() + " not found in the logs of "
+                    + (query.function() == null ? "any function" : "function '" + query.function() + "'")
+                    + (query.since() == null ? "" : " since " + query.since())
+                    + "; '" + (query.function() == null ? "log" : "log " + query.function()) + "' shows what was logged");
+        }
+        return slice;
+    }
+
     /** @param events oldest first, possibly from several streams */
     public static List<LogEvent> slice(List<LogEvent> events, String requestId) {
         List<LogEvent> slice = new ArrayList<>();

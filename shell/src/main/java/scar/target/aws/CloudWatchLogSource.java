@@ -110,15 +110,7 @@ public final class CloudWatchLogSource implements LogSource {
             // Each group is in time order; one stable sort keeps each stream's own order.
             events.sort(Comparator.comparingLong(LogEvent::timestamp));
         }
-        if (query.requestId() != null) {
-            events = RequestSlicer.slice(events, query.requestId());
-            if (events.isEmpty()) {
-                throw new LogNotFoundException("request id " + query.requestId() + " not found in the logs of "
-                        + (query.function() == null ? "any function" : "function '" + query.function() + "'")
-                        + (query.since() == null ? "" : " since " + query.since())
-                        + "; '" + (query.function() == null ? "log" : "log " + query.function()) + "' shows what was logged");
-            }
-        }
+        events = RequestSlicer.sliceFor(query, events);
         return events.stream().filter(keepsText(query)).toList();
     }
 
