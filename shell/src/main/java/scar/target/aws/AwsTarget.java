@@ -313,18 +313,7 @@ public final class AwsTarget implements Target {
     public String preheat(String name) {
         checkName(name);
         long start = System.nanoTime();
-        InvokeResponse response;
-        try {
-            response = clients.lambda().invoke(b -> b.functionName(name)
-                    .invocationType(InvocationType.REQUEST_RESPONSE)
-                    .payload(SdkBytes.fromByteArray(scar.lambda.PreheatEvent.toJson())));
-        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
-            throw new FunctionNotFoundException(name);
-        } catch (AwsServiceException e) {
-            throw new TargetException(AwsErrors.describe(settings(), "lambda:InvokeFunction", e));
-        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
-            throw new TargetException(AwsErrors.describeClient(settings(), "lambda:InvokeFunction", e));
-        }
+        InvokeResponse response = send(name, InvocationType.REQUEST_RESPONSE, scar.lambda.PreheatEvent.toJson());
         byte[] body = response.payload() == null ? new byte[0] : response.payload().asByteArray();
         String created = "function '" + name + "' was created, but preheating it failed";
         if (response.functionError() != null) {
