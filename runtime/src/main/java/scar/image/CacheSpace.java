@@ -64,32 +64,40 @@ final class CacheSpace {
 
     /** Marks the image as in use until the returned handle is closed, and as used now for eviction. */
     ImageStore.InUse use(String hex) {
-        synchronized (held) {
-            Held h = held.get(hex);
-            if (h != null) {
-                held.put(hex, new Held(h.channel(), h.lock(), h.count() + 1));
-            } else {
-                FileChannel channel = null;
-                try {
-                    Path file = Files.createDirectories(cacheDir.resolve("locks")).resolve(hex + ".use");
-                    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE);
-                    // shared: many processes may run the image at once; blocks only while an eviction holds it
-                    FileLock lock = lockShared(channel);
-                    if (lock != null) {
-                        held.put(hex, new Held(channel, lock, 1));
-                        channel = null;
-                    }
-                } catch (IOException e) {
-                    // without the lock another process might evict the image under this run; the run's
-                    // own tree holds hardlinks, so it still completes
-                } finally {
-                    closeQuietly(channel);
-                }
-            }
-        }
+        hold(hex);
         touch(hex); // after the mark: touching an image being evicted would recreate nothing anyway
         return () -> release(hex);
+    }
+
+    /**
+     * Takes (or counts once more) the shared lock of {@code locks/KEY.use}, which an eviction must
+     * take exclusively. Without it another process might evict what we use: an image's run still
+     * completes (its own tree holds hardlinks), a layer's build fails cleanly.
+     */
+    private void hold(String key) {
+        synchronized (held) {
+            Held h = held.get(key);
+            if (h != null) {
+                held.put(key, new Held(h.channel(), h.lock(), h.count() + 1));
+                return;
+            }
+            FileChannel channel = null;
+            try {
+                Path file = Files.createDirectories(cacheDir.resolve("locks")).resolve(key + ".use");
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                // shared: many processes may use it at once; blocks only while an eviction holds it
+                FileLock lock = lockShared(channel);
+                if (lock != null) {
+                    held.put(key, new Held(channel, lock, 1));
+                    channel = null;
+                }
+            } catch (IOException e) {
+                // unmarked, as said above
+            } finally {
+                closeQuietly(channel);
+            }
+        }
     }
 
     /**
@@ -149,28 +157,7 @@ final class CacheSpace {
     /** Keeps a layer from eviction while an image is built from it, until the handle is closed. */
     ImageStore.InUse useLayer(String hex) {
         String key = "layer-" + hex;
-        synchronized (held) {
-            Held h = held.get(key);
-            if (h != null) {
-                held.put(key, new Held(h.channel(), h.lock(), h.count() + 1));
-            } else {
-                FileChannel channel = null;
-                try {
-                    Path file = Files.createDirectories(cacheDir.resolve("locks")).resolve(key + ".use");
-                    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE);
-                    FileLock lock = lockShared(channel);
-                    if (lock != null) {
-                        held.put(key, new Held(channel, lock, 1));
-                        channel = null;
-                    }
-                } catch (IOException e) {
-                    // without it, eviction could take the layer mid-build: the build then fails cleanly
-                } finally {
-                    closeQuietly(channel);
-                }
-            }
-        }
+        hold(key);
         return () -> release(key);
     }
 
