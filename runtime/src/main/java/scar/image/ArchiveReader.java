@@ -20,8 +20,13 @@ final class ArchiveReader {
     private static final int MAX_JSON = 8 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One layer file to apply; {@code label} names it in messages (a digest when known). */
-    record Layer(Path file, String label) {
+    /**
+     * One layer file to apply; {@code label} names it in messages (a digest when known).
+     * {@code digest} is the blob digest the archive's manifest claims for it (OCI), null when the
+     * archive names none (docker save); it is checked while the layer is unpacked, not here, so
+     * a layer already in the layer store is never read.
+     */
+    record Layer(Path file, String label, String digest) {
     }
 
     record Contents(ParsedConfig config, List<Layer> layers) {
@@ -85,7 +90,7 @@ final class ArchiveReader {
             Path file = inside(archive, dir, layers.get(i).asText(""));
             String label = config.diffIds().size() == layers.size() ? config.diffIds().get(i)
                     : "layer " + (i + 1) + " of image file " + archive;
-            out.add(new Layer(file, label));
+            out.add(new Layer(file, label, null));
         }
         return new Contents(config, out);
     }
@@ -124,12 +129,7 @@ final class ArchiveReader {
         List<Layer> out = new ArrayList<>();
         for (JsonNode layer : manifest.path("layers")) {
             String digest = layer.path("digest").asText("");
-            Path file = blob(archive, dir, digest);
-            String actual = fileDigest(archive, file);
-            if (!actual.equals(digest)) {
-                throw corrupt(archive, digest, actual);
-            }
-            out.add(new Layer(file, digest));
+            out.add(new Layer(blob(archive, dir, digest), digest, digest));
         }
         return new Contents(config, out);
     }
@@ -198,7 +198,7 @@ final class ArchiveReader {
         }
     }
 
-    private static String fileDigest(Path archive, Path file) {
+    static String fileDigest(Path archive, Path file) {
         MessageDigest sha = Digests.newSha256();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[64 * 1024];
@@ -212,7 +212,7 @@ final class ArchiveReader {
         }
     }
 
-    private static ImageException corrupt(Path archive, String expected, String actual) {
+    static ImageException corrupt(Path archive, String expected, String actual) {
         return new ImageException("image file " + archive + " is corrupt: expected " + expected + " but the content has " + actual);
     }
 

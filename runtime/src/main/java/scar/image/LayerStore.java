@@ -31,7 +31,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * CACHE/layers/&lt;hex&gt;/size                           bytes of the layer's regular files (for cache_max_mb)
  * CACHE/locks/layer-&lt;hex&gt;.lock                      one builder per layer, across processes
  * CACHE/locks/layer-&lt;hex&gt;.use                       held shared by image builds using it; eviction needs it exclusive
+ * CACHE/diff-ids/&lt;hex of a diff id&gt;                  the hex of a stored layer whose uncompressed tar has that digest
  * </pre>
+ *
+ * <p>Keys. A registry layer is keyed by its blob digest; a layer of a {@code docker save}
+ * tarball by its diff id (the digest of the uncompressed tar, which is what the tarball holds
+ * and what its config lists); a layer of an OCI archive or layout by its blob digest, as in a
+ * registry. Each key is checked while the layer is unpacked, before the layer is stored. The
+ * same content compressed differently (a gzip blob in a registry, the plain tar in a
+ * {@code docker save}) has different keys but one diff id: {@code diff-ids/} finds it, so an
+ * image loaded from a file and one pulled from a registry share their common layers.
  *
  * <p>Design. A layer is keyed by its (compressed) blob digest, known before the download, so a
  * second image finds it without fetching anything. It is unpacked on its own, as hostile as ever
@@ -109,6 +118,72 @@ final class LayerStore {
         return cacheDir.resolve("layers");
     }
 
+    private Path diffIdsDir() {
+        return cacheDir.resolve("diff-ids");
+    }
+
+    /**
+     * A stored, intact layer whose uncompressed tar has {@code diffId}, whatever its key.
+     * {@code mark} gets its hex before it is checked (to hold it against eviction from then on).
+     */
+    Optional<StoredLayer> byDiffId(String diffId, java.util.function.Consumer<String> mark) {
+        if (!Digests.isValid(diffId)) {
+            return Optional.empty();
+        }
+        String hex;
+        try {
+            hex = Files.readString(diffIdsDir().resolve(Digests.hex(diffId))).strip();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (!hex.matches("[0-9a-f]{64}")) {
+            return Optional.empty();
+        }
+        mark.accept(hex);
+        Manifest manifest = manifest(hex);
+        if (manifest == null || !diffId.equals(manifest.diffId()) || !Digests.isValid(manifest.digest())
+                || !Digests.hex(manifest.digest()).equals(hex)) {
+            return Optional.empty();
+        }
+        return verified(hex, manifest.digest());
+    }
+
+    /** True if some stored layer (intact or not) is recorded for {@code diffId}; a hint, for estimates. */
+    boolean presentByDiffId(String diffId) {
+        if (!Digests.isValid(diffId)) {
+            return false;
+        }
+        try {
+            return present(Files.readString(diffIdsDir().resolve(Digests.hex(diffId))).strip());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Records that the layer {@code hex} unpacks to {@code diffId} (by a rename: readers see a whole file). */
+    private void recordDiffId(String diffId, String hex) {
+        if (!Digests.isValid(diffId)) {
+            return;
+        }
+        try {
+            Path dir = Files.createDirectories(diffIdsDir());
+            Path tmp = Files.createTempFile(dir, "diff-", ".tmp");
+            Files.writeString(tmp, hex + "\n");
+            Files.move(tmp, dir.resolve(Digests.hex(diffId)), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // only sharing with images of other sources is lost
+        }
+    }
+
+    private Manifest manifest(String hex) {
+        try {
+            return JSON.readValue(layersDir().resolve(hex).resolve("layer.json").toFile(), Manifest.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     Path tree(String hex) {
         return layersDir().resolve(hex).resolve("tree");
     }
@@ -165,6 +240,7 @@ final class LayerStore {
                     moveOut(hex); // damaged (it failed its check): never trusted, replaced whole
                 }
                 Files.move(build, dir, StandardCopyOption.ATOMIC_MOVE);
+                recordDiffId(diffId, hex);
                 return stored(manifest, dir.resolve("tree"));
             } catch (IOException e) {
                 deleteQuietly(build);

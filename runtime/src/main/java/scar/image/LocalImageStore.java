@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * CACHE/images/&lt;hex of config digest&gt;/rootfs      the root filesystem: hardlinks of its layers' files
  *                                                  (absent for a one-layer image: the layer's tree is its rootfs)
  * CACHE/images/&lt;hex of config digest&gt;/image.json  id, source, config
- * CACHE/images/&lt;hex of config digest&gt;/layers      the layers it is made of (hex, one a line; none if loaded from a file)
+ * CACHE/images/&lt;hex of config digest&gt;/layers      the layers it is made of (hex of their keys, one a line)
  * CACHE/layers/&lt;hex of blob digest&gt;/             one layer, shared by every image using it (see LayerStore)
  * CACHE/tmp/                                       builds in progress
  * CACHE/locks/&lt;hex&gt;.lock                          one builder per image, across processes
@@ -118,13 +118,36 @@ public final class LocalImageStore implements ImageStore {
     @Override
     public Image pull(ImageRef ref) {
         RemoteImage remote = registry.resolve(ref);
-        String source = ref.display();
-        String id = remote.id();
-        String hex = Digests.hex(id);
         List<Descriptor> layers = remote.layers();
-        List<String> layerHexes = layers.stream().map(d -> Digests.hex(d.digest())).toList();
+        List<Part> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Descriptor layer = layers.get(i);
+            int index = i;
+            parts.add(new Part(layer.digest(), Math.max(0, layer.size()), () -> registryFetch(ref, layer, index, layers.size())));
+        }
+        Image image = cachedOrBuild(remote.id(), ref.display(), remote.config(), parts, () -> listener.pulling(ref, layers));
+        remember(ref, image.id());
+        return image;
+    }
+
+    /** One layer of an image: its key in the layer store, a size estimate, and how to fetch it if missing. */
+    private record Part(String digest, long size, java.util.function.Supplier<LayerStore.Fetch> fetch) {
+    }
+
+    /**
+     * The image {@code id} from the cache, or built from its layers under the image's lock: each
+     * layer from the layer store (by its key, or by its diff id when the same content was stored
+     * from another source) or fetched into it once; then the rootfs is the layer's tree for a
+     * one-layer image, else assembled from the layers by hardlinks.
+     */
+    private Image cachedOrBuild(String id, String source, ParsedConfig config, List<Part> parts, Runnable starting) {
+        String hex = Digests.hex(id);
         Optional<Image> cached = read(hex);
-        Image image = cached.map(i -> withSource(i, source)).orElseGet(() -> withLock(hex, () -> {
+        if (cached.isPresent()) {
+            return withSource(cached.get(), source);
+        }
+        return withLock(hex, () -> {
+            // another thread or process may have finished it while we waited
             Optional<Image> done = read(hex);
             if (done.isPresent()) {
                 return withSource(done.get(), source);
@@ -133,29 +156,28 @@ public final class LocalImageStore implements ImageStore {
             List<ImageStore.InUse> uses = new java.util.ArrayList<>();
             Path build = null;
             try {
-                for (String layerHex : layerHexes) {
-                    uses.add(space.useLayer(layerHex)); // before looking: eviction cannot take them from now on
-                }
                 long missing = 0;
-                for (int i = 0; i < layers.size(); i++) {
-                    if (!layerStore.present(layerHexes.get(i))) {
-                        missing += Math.max(0, layers.get(i).size());
-                    }
+                boolean[] had = new boolean[parts.size()];
+                for (int i = 0; i < parts.size(); i++) {
+                    String layerHex = Digests.hex(parts.get(i).digest());
+                    uses.add(space.useLayer(layerHex)); // before looking: eviction cannot take it from now on
+                    String diffId = diffId(config, parts.size(), i);
+                    had[i] = layerStore.present(layerHex) || (diffId != null && layerStore.presentByDiffId(diffId));
+                    missing += had[i] ? 0 : parts.get(i).size();
                 }
                 LayerUnpacker.Limit limit = makeRoom(hex, source, missing);
                 // bound by the cache's room: layers already stored count as used already, only new bytes count
                 boolean roomBound = limit.bytes() < maxUnpackedBytes;
-                listener.pulling(ref, layers);
+                starting.run();
                 List<LayerStore.StoredLayer> stored = new java.util.ArrayList<>();
                 long unpacked = 0;
                 long fresh = 0;
-                for (int i = 0; i < layers.size(); i++) {
-                    Descriptor layer = layers.get(i);
-                    boolean had = layerStore.present(layerHexes.get(i));
-                    LayerStore.StoredLayer got = layer(ref, source, layer, i, layers.size(), limit, roomBound ? fresh : unpacked);
-                    checkDiffId(source, remote.config(), layers.size(), i, got.diffId());
+                for (int i = 0; i < parts.size(); i++) {
+                    LayerStore.StoredLayer got = layer(source, parts.get(i), diffId(config, parts.size(), i), uses, limit,
+                            roomBound ? fresh : unpacked);
+                    checkDiffId(source, config, parts.size(), i, got.diffId());
                     unpacked += got.bytes();
-                    fresh += had ? 0 : got.bytes();
+                    fresh += had[i] ? 0 : got.bytes();
                     if (unpacked > maxUnpackedBytes || (roomBound ? fresh : unpacked) > limit.bytes()) {
                         LayerUnpacker.Limit passed = unpacked > maxUnpackedBytes ? new LayerUnpacker.Limit(maxUnpackedBytes,
                                 "the limit; raise image_max_mb in scar.cfg to use it") : limit;
@@ -165,12 +187,13 @@ public final class LocalImageStore implements ImageStore {
                     stored.add(got);
                 }
                 build = newTempDir(hex + "-");
-                if (layers.size() != 1) {
+                if (stored.size() != 1) {
                     Path rootfs = Files.createDirectory(build.resolve("rootfs"));
                     LayerStore.assemble(stored, rootfs);
                 }
-                JSON.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, remote.config().config()));
-                Files.write(build.resolve("layers"), layerHexes);
+                JSON.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config.config()));
+                // the layers it is made of, by their keys in the store (a layer found by its diff id has another key than the part's)
+                Files.write(build.resolve("layers"), stored.stream().map(l -> Digests.hex(l.digest())).toList());
                 CacheSpace.recordSize(build, 0); // its files' bytes are counted in its layers
                 Files.writeString(build.resolve("last-used"), "");
                 Files.createDirectories(imagesDir());
@@ -190,23 +213,41 @@ public final class LocalImageStore implements ImageStore {
             Image built = read(hex).orElseThrow(() -> new ImageException("image " + source + " vanished from the cache"));
             listener.unpacked(built);
             return built;
-        }));
-        remember(ref, image.id());
-        return image;
+        });
     }
 
-    /** One layer of a pull: from the store if intact; a damaged one is discarded with its images, then fetched. */
-    private LayerStore.StoredLayer layer(ImageRef ref, String source, Descriptor layer, int index, int count,
+    /** The diff id the config lists for layer {@code index}, or null if its list does not match the layers. */
+    private static String diffId(ParsedConfig config, int layerCount, int index) {
+        return config.diffIds().size() == layerCount ? config.diffIds().get(index) : null;
+    }
+
+    /**
+     * One layer of a build: from the store if intact (by its key, else by its diff id), else
+     * fetched; a damaged one is discarded with its images first. Every layer it returns is
+     * marked in use in {@code uses}.
+     */
+    private LayerStore.StoredLayer layer(String source, Part part, String diffId, List<ImageStore.InUse> uses,
                                          LayerUnpacker.Limit limit, long alreadyUnpacked) {
-        String layerHex = Digests.hex(layer.digest());
-        Optional<LayerStore.StoredLayer> found = layerStore.verified(layerHex, layer.digest());
+        String layerHex = Digests.hex(part.digest());
+        Optional<LayerStore.StoredLayer> found = layerStore.verified(layerHex, part.digest());
         if (found.isPresent()) {
             return found.get();
+        }
+        if (diffId != null) {
+            Optional<LayerStore.StoredLayer> same = layerStore.byDiffId(diffId, hex -> uses.add(space.useLayer(hex)));
+            if (same.isPresent()) {
+                return same.get();
+            }
         }
         if (layerStore.present(layerHex)) {
             discardLayers(List.of(layerHex));
         }
-        return layerStore.ensure(layer.digest(), source, limit, alreadyUnpacked, new LayerStore.Fetch() {
+        return layerStore.ensure(part.digest(), source, limit, alreadyUnpacked, part.fetch().get());
+    }
+
+    /** How a registry layer arrives: unpacked while it downloads, or downloaded whole if the stream broke. */
+    private LayerStore.Fetch registryFetch(ImageRef ref, Descriptor layer, int index, int count) {
+        return new LayerStore.Fetch() {
             @Override
             public String stream(LayerUnpacker unpacker) throws IOException {
                 listener.downloading(ref, layer, index + 1, count);
@@ -238,11 +279,51 @@ public final class LocalImageStore implements ImageStore {
                 registry.download(ref, layer, blob, bytes -> listener.progress(ref, layer, bytes));
                 return unpacker.apply(blob, layer.digest());
             }
-        });
+        };
     }
 
-    private static long compressed(RemoteImage remote) {
-        return remote.layers().stream().mapToLong(d -> Math.max(0, d.size())).sum();
+    /**
+     * How a layer of an image file arrives: read from the file and unpacked, its key checked on
+     * the way (the raw bytes' digest for a blob digest, the unpacked tar's for a diff id) before
+     * the layer store keeps it.
+     */
+    private static LayerStore.Fetch archiveFetch(Path archive, Path file, String key, boolean keyIsDiffId) {
+        return new LayerStore.Fetch() {
+            @Override
+            public String stream(LayerUnpacker unpacker) throws IOException {
+                java.security.MessageDigest raw = Digests.newSha256();
+                String diffId;
+                // a FileInputStream: an interrupt of the read-ahead thread must not close it (a FileChannel's would)
+                try (InputStream in = new java.security.DigestInputStream(new java.io.FileInputStream(file.toFile()), raw)) {
+                    try {
+                        diffId = unpacker.apply(in, key);
+                    } catch (ImageException e) {
+                        // a damaged blob shows up as a bad tar first: the digest mismatch is the real cause
+                        String actual = keyIsDiffId ? null : ArchiveReader.fileDigest(archive, file);
+                        if (actual != null && !actual.equals(key)) {
+                            throw ArchiveReader.corrupt(archive, key, actual);
+                        }
+                        throw e;
+                    }
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                String actual = keyIsDiffId ? diffId : Digests.of(raw);
+                if (!actual.equals(key)) {
+                    throw ArchiveReader.corrupt(archive, key, actual);
+                }
+                return diffId;
+            }
+
+            @Override
+            public boolean retryWhole(ImageException e) {
+                return false; // a file does not break like a connection
+            }
+
+            @Override
+            public String whole(LayerUnpacker unpacker, Path blob) {
+                throw new IllegalStateException("a layer of an image file is never fetched again");
+            }
+        };
     }
 
     private static boolean brokenStream(Throwable e) {
@@ -301,18 +382,19 @@ public final class LocalImageStore implements ImageStore {
         try {
             ArchiveReader.Contents contents = layout ? archives.readLayout(archive) : archives.read(archive, extracted);
             ParsedConfig config = contents.config();
-            long compressed = 0;
-            for (ArchiveReader.Layer layer : contents.layers()) {
-                compressed += Files.size(layer.file());
+            List<ArchiveReader.Layer> layers = contents.layers();
+            List<Part> parts = new java.util.ArrayList<>();
+            for (int i = 0; i < layers.size(); i++) {
+                ArchiveReader.Layer layer = layers.get(i);
+                String diffId = diffId(config, layers.size(), i);
+                // the key: the blob digest an OCI manifest names; for docker save (no digests), the
+                // diff id its config lists, else the file's digest
+                String key = layer.digest() != null ? layer.digest()
+                        : diffId != null ? diffId : ArchiveReader.fileDigest(archive, layer.file());
+                boolean keyIsDiffId = layer.digest() == null && diffId != null;
+                parts.add(new Part(key, Files.size(layer.file()), () -> archiveFetch(archive, layer.file(), key, keyIsDiffId)));
             }
-            return cachedOrBuild(config.digest(), archive.toString(), config.config(), compressed, (rootfs, work, unpacker) -> {
-                List<ArchiveReader.Layer> layers = contents.layers();
-                for (int i = 0; i < layers.size(); i++) {
-                    ArchiveReader.Layer layer = layers.get(i);
-                    String diffId = unpacker.apply(layer.file(), layer.label());
-                    checkDiffId(archive.toString(), config, layers.size(), i, diffId);
-                }
-            });
+            return cachedOrBuild(config.digest(), archive.toString(), config, parts, () -> { });
         } catch (IOException e) {
             throw new ImageException("cannot read image file " + archive + ": " + RegistryClient.describe(e), e);
         } finally {
@@ -438,54 +520,7 @@ public final class LocalImageStore implements ImageStore {
 
     // ---- building
 
-    @FunctionalInterface
-    private interface Filler {
-        void fill(Path rootfs, Path work, LayerUnpacker unpacker) throws IOException;
-    }
-
     private record Stored(String id, String source, ImageConfig config) {
-    }
-
-    private Image cachedOrBuild(String id, String source, ImageConfig config, long compressedBytes, Filler filler) {
-        String hex = Digests.hex(id);
-        Optional<Image> cached = read(hex);
-        if (cached.isPresent()) {
-            return withSource(cached.get(), source);
-        }
-        return withLock(hex, () -> {
-            // another thread or process may have finished it while we waited
-            Optional<Image> done = read(hex);
-            if (done.isPresent()) {
-                return withSource(done.get(), source);
-            }
-            cleanStaleOnce();
-            LayerUnpacker.Limit limit = makeRoom(hex, source, compressedBytes);
-            Path build = newTempDir(hex + "-");
-            try {
-                Path rootfs = Files.createDirectory(build.resolve("rootfs"));
-                Path work = Files.createDirectory(build.resolve("work"));
-                LayerUnpacker unpacker = new LayerUnpacker(rootfs, source, limit);
-                filler.fill(rootfs, work, unpacker);
-                LayerUnpacker.deleteTree(work);
-                JSON.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config));
-                CacheSpace.recordSize(build, unpacker.unpackedBytes());
-                Files.writeString(build.resolve("last-used"), "");
-                Files.createDirectories(imagesDir());
-                Files.move(build, imagesDir().resolve(hex), StandardCopyOption.ATOMIC_MOVE);
-                if (space.capped()) {
-                    space.makeRoom(0, hex, this::evict); // the build may have been bigger than its estimate
-                }
-            } catch (IOException e) {
-                deleteQuietly(build);
-                throw new ImageException("cannot store image " + source + " in " + cacheDir + ": " + RegistryClient.describe(e), e);
-            } catch (RuntimeException | Error e) {
-                deleteQuietly(build);
-                throw e;
-            }
-            Image image = read(hex).orElseThrow(() -> new ImageException("image " + source + " vanished from the cache"));
-            listener.unpacked(image);
-            return image;
-        });
     }
 
     /**

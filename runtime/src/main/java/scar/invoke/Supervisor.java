@@ -184,7 +184,8 @@ public final class Supervisor {
             throw new ImageException("function " + fn.name() + " has no image: create it again with an image");
         }
         Path archive = Path.of(fn.image());
-        if (Files.isRegularFile(archive)) {
+        // a tarball, or an OCI layout directory (-if DIR: an absolute path, never an image reference)
+        if (Files.isRegularFile(archive) || (archive.isAbsolute() && Files.isDirectory(archive))) {
             record.accept("loading image from " + archive);
             return images.load(archive);
         }

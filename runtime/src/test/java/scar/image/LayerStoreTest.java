@@ -39,6 +39,8 @@ class LayerStoreTest {
     static String first;
     static String second;
     static String baseDigest;
+    /** The OCI layout the images were built in: tags base, first, second and third (never pushed). */
+    static Path layout;
 
     @TempDir
     Path dir;
@@ -46,7 +48,7 @@ class LayerStoreTest {
     @BeforeAll
     static void pushImagesSharingABase() throws IOException {
         registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
-        Path layout = new TestImages(Files.createDirectories(shared.resolve("images")))
+        layout = new TestImages(Files.createDirectories(shared.resolve("images")))
                 .buildOci("base", TestImages.Spec.cowsay().withFiles(root -> write(root.resolve("opt/app/base.txt"), "base")));
         String umoci = Tools.require("umoci", "umoci").toString();
         String skopeo = Tools.require("skopeo", "skopeo").toString();
@@ -59,16 +61,22 @@ class LayerStoreTest {
             write(root.resolve("opt/app/second.txt"), "second");
             write(root.resolve("opt/app/pad"), "y".repeat(4096));
         });
+        tagged(layout, umoci, "third", root -> write(root.resolve("opt/app/third.txt"), "third"));
         baseDigest = new RegistryClient().resolve(ImageRef.parse(first)).layers().get(0).digest();
+    }
+
+    /** A new tag NAME on the base with one more layer made by {@code change}. */
+    private static void tagged(Path layout, String umoci, String name, java.util.function.Consumer<Path> change) {
+        Path bundle = layout.resolveSibling("bundle-" + name);
+        Tools.run(layout.getParent(), List.of(umoci, "unpack", "--rootless", "--image", layout + ":base", bundle.toString()));
+        change.accept(bundle.resolve("rootfs"));
+        Tools.run(layout.getParent(), List.of(umoci, "repack", "--image", layout + ":" + name, bundle.toString()));
     }
 
     /** A new tag on the base with one more layer made by {@code change}, pushed as NAME:1. */
     private static String upper(Path layout, String umoci, String skopeo, String name,
                                 java.util.function.Consumer<Path> change) {
-        Path bundle = layout.resolveSibling("bundle-" + name);
-        Tools.run(layout.getParent(), List.of(umoci, "unpack", "--rootless", "--image", layout + ":base", bundle.toString()));
-        change.accept(bundle.resolve("rootfs"));
-        Tools.run(layout.getParent(), List.of(umoci, "repack", "--image", layout + ":" + name, bundle.toString()));
+        tagged(layout, umoci, name, change);
         String ref = registry.address() + "/" + name + ":1";
         Tools.run(layout.getParent(), List.of(skopeo, "copy", "--quiet", "--dest-tls-verify=false",
                 "oci:" + layout + ":" + name, "docker://" + ref));
@@ -235,6 +243,76 @@ class LayerStoreTest {
         assertThat(layerTree(baseDigest)).isDirectory(); // the second image uses it
         assertThat(layerTree(secondUpper)).isDirectory();
         assertThat(dir.resolve("cache/tmp")).isEmptyDirectory();
+    }
+
+    // ---- images from files (-if) share the store with registry images
+
+    /** {@code skopeo copy oci:LAYOUT:TAG TRANSPORT:FILE...}: a docker save tarball or an OCI archive of a tag. */
+    private Path saved(String tag, String transport, String suffix) {
+        Path file = dir.resolve(tag + suffix);
+        String dest = transport.equals("docker-archive") ? file + ":saved/" + tag + ":1" : file + ":" + tag;
+        Tools.run(dir, List.of(Tools.require("skopeo", "skopeo").toString(), "copy", "--quiet",
+                "oci:" + layout + ":" + tag, transport + ":" + dest));
+        return file;
+    }
+
+    private static Object inode(Path file) throws IOException {
+        return Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private List<String> storedLayers() throws IOException {
+        try (Stream<Path> all = Files.list(dir.resolve("cache/layers"))) {
+            return all.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aDockerSaveTarballAndAnOciArchiveOnTheBaseOfAPulledImageShareItsBaseLayer() throws IOException {
+        Path tarball = saved("second", "docker-archive", ".tar");
+        Path archive = saved("third", "oci-archive", ".oci.tar");
+        Downloads downloads = new Downloads();
+        LocalImageStore store = store(downloads);
+        Image pulled = store.pull(ImageRef.parse(first));
+
+        Image fromTarball = store.load(tarball);
+        Image fromArchive = store.load(archive);
+
+        assertThat(downloads.of(baseDigest)).isEqualTo(1);
+        // one busybox on disk: the base layer's, unpacked once, linked into all three images
+        Object busybox = inode(layerTree(baseDigest).resolve("bin/busybox"));
+        assertThat(inode(pulled.rootfs().resolve("bin/busybox"))).isEqualTo(busybox);
+        assertThat(inode(fromTarball.rootfs().resolve("bin/busybox"))).isEqualTo(busybox);
+        assertThat(inode(fromArchive.rootfs().resolve("bin/busybox"))).isEqualTo(busybox);
+        assertThat(storedLayers()).hasSize(4); // the base, and the upper layer of each image
+        assertThat(fromTarball.rootfs().resolve("opt/app/second.txt")).hasContent("second");
+        assertThat(fromTarball.rootfs().resolve("opt/app/base.txt")).hasContent("base");
+        assertThat(fromArchive.rootfs().resolve("opt/app/third.txt")).hasContent("third");
+        assertThat(fromArchive.rootfs().resolve("opt/app/second.txt")).doesNotExist();
+        assertThat(pulled.rootfs().resolve("opt/app/base.txt")).doesNotExist();
+        assertThat(dir.resolve("cache/tmp")).isEmptyDirectory();
+        // loading again finds the images; a new store on the same cache too
+        assertThat(store(downloads).load(tarball).rootfs()).isEqualTo(fromTarball.rootfs());
+    }
+
+    @Test
+    void aRegistryImageOnTheBaseOfALoadedTarballDownloadsOnlyItsOwnLayer() throws IOException {
+        Path tarball = saved("third", "docker-archive", ".tar");
+        Downloads downloads = new Downloads();
+        LocalImageStore store = store(downloads);
+        Image loaded = store.load(tarball);
+
+        Image pulled = store.pull(ImageRef.parse(second));
+
+        assertThat(downloads.of(baseDigest)).isZero();
+        assertThat(downloads.byDigest).hasSize(1); // its own upper layer
+        assertThat(inode(pulled.rootfs().resolve("usr/games/cowsay"))).isEqualTo(inode(loaded.rootfs().resolve("usr/games/cowsay")));
+        assertThat(pulled.rootfs().resolve("opt/app/second.txt")).hasContent("second");
+        assertThat(storedLayers()).hasSize(3);
+        // damage to the shared base is damage to both: discarding one discards the other, and the next pull fetches it
+        store.discard(pulled);
+        assertThat(store.find(loaded.id())).isEmpty();
+        assertThat(store.pull(ImageRef.parse(second)).rootfs().resolve("bin/busybox")).isRegularFile();
+        assertThat(downloads.of(baseDigest)).isEqualTo(1);
     }
 
     // ---- assembly from crafted layers

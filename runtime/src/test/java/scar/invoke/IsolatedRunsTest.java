@@ -129,6 +129,32 @@ class IsolatedRunsTest {
         assertThat(run(store, image, "r3", "ls /usr/games").output()).isEqualTo("cowsay\n");
     }
 
+    @Test
+    void aFunctionFromAnImageFileOrLayoutWrittenInPlaceIsLoadedAgainFromItForTheNextRun() throws IOException {
+        TestImages images = new TestImages(Files.createDirectories(dir.resolve("build")));
+        Path tarball = images.dockerArchive("saved:1", TestImages.Spec.cowsay());
+        Path layout = images.buildOci("1", TestImages.Spec.cowsay().withEnv("FROM=layout"));
+        LocalImageStore store = new LocalImageStore(dir.resolve("cache"), new RegistryClient(), 256L << 20);
+        int n = 0;
+        for (Path file : List.of(tarball, layout)) {
+            n++;
+            lines.clear();
+            Image image = store.load(file);
+            FunctionSpec fn = new FunctionSpec("iso", file.toString(), image.id(), 512, 60, 5, null, Map.of(), null);
+            supervisor = new Supervisor(store, new ProotExecutor(), dir.resolve("work"));
+
+            supervisor.invoke(fn, new InvocationRequest("w" + n,
+                    "echo 'intruder:x:0:0::/:/bin/sh' >> /etc/passwd", List.of(), Map.of()), lines::add);
+            assertThat(lines).anyMatch(l -> l.contains("changed 1 file(s) of image") && l.contains("discarded"));
+            assertThat(store.find(image.id())).isEmpty();
+
+            InvocationResult again = supervisor.invoke(fn, new InvocationRequest("r" + n,
+                    "cat /etc/passwd", List.of(), Map.of()), lines::add);
+            assertThat(again.exitCode()).isZero();
+            assertThat(again.output()).doesNotContain("intruder").contains("root:x:0:0");
+        }
+    }
+
     private List<Path> runsLeft() throws IOException {
         Path runs = dir.resolve("cache/runs");
         if (!Files.exists(runs)) {
