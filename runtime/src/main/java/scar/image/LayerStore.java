@@ -91,15 +91,30 @@ final class LayerStore {
 
     /** A layer in the store. */
     record StoredLayer(String digest, String diffId, Path tree, List<String> whiteouts, List<String> opaques,
-                       long bytes, long entries) {
+                       long bytes, long entries, List<Link> links) {
+        StoredLayer {
+            links = links == null ? List.of() : List.copyOf(links);
+        }
+    }
+
+    /** A hardlink at {@code path} to {@code target}, a file of a lower layer (both relative, '/'-separated). */
+    record Link(String path, String target) {
     }
 
     /** What {@code layer.json} holds; {@code check} is the sha256 of the other fields. */
     record Manifest(String digest, String diffId, List<String> whiteouts, List<String> opaques, long bytes,
-                    long entries, String check) {
+                    long entries, String check, List<Link> links) {
         String expectedCheck() {
             String text = digest + "\n" + diffId + "\n" + String.join("\n", whiteouts) + "\n--\n"
                     + String.join("\n", opaques) + "\n" + bytes + "\n" + entries;
+            if (links != null && !links.isEmpty()) {
+                // only when there are some: layers stored before links were recorded keep their check
+                StringBuilder more = new StringBuilder("\n--links");
+                for (Link link : links) {
+                    more.append('\n').append(link.path()).append('\0').append(link.target());
+                }
+                text += more;
+            }
             return Digests.sha256(text.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -229,9 +244,9 @@ final class LayerStore {
                 // counted while unpacking; a walk (~7,000 lstats for a Debian base) only if entries were replaced
                 long[] fingerprint = unpacker.counts() != null ? unpacker.counts() : fingerprint(tree);
                 Manifest unchecked = new Manifest(digest, diffId, unpacker.whiteouts(), unpacker.opaques(),
-                        fingerprint[1], fingerprint[0], "");
+                        fingerprint[1], fingerprint[0], "", unpacker.links());
                 Manifest manifest = new Manifest(digest, diffId, unchecked.whiteouts(), unchecked.opaques(),
-                        unchecked.bytes(), unchecked.entries(), unchecked.expectedCheck());
+                        unchecked.bytes(), unchecked.entries(), unchecked.expectedCheck(), unchecked.links());
                 JSON.writeValue(build.resolve("layer.json").toFile(), manifest);
                 Files.writeString(build.resolve("size"), Long.toString(manifest.bytes()));
                 Files.createDirectories(layersDir());
@@ -283,7 +298,7 @@ final class LayerStore {
     }
 
     private static StoredLayer stored(Manifest m, Path tree) {
-        return new StoredLayer(m.digest(), m.diffId(), tree, m.whiteouts(), m.opaques(), m.bytes(), m.entries());
+        return new StoredLayer(m.digest(), m.diffId(), tree, m.whiteouts(), m.opaques(), m.bytes(), m.entries(), m.links());
     }
 
     /** Entries (of any type) and bytes of regular files under {@code tree}, never following symlinks. */
@@ -344,25 +359,104 @@ final class LayerStore {
      * Builds an image's rootfs (an existing empty directory) from its layers, lowest first,
      * without copying file data: hardlinks (a copy only where the filesystem refuses a link).
      */
-    static void assemble(List<StoredLayer> layers, Path rootfs) throws IOException {
-        for (StoredLayer layer : layers) {
-            // lower-layer content hidden by this layer goes before this layer's own files arrive
-            for (String opaque : layer.opaques()) {
-                Path dir = existingDir(rootfs, opaque);
-                if (dir != null) {
-                    for (Path child : children(dir)) {
-                        LayerUnpacker.deleteTree(child);
-                    }
+    static void assemble(List<StoredLayer> layers, Path rootfs, String imageName) throws IOException {
+        Path staging = null;
+        try {
+            for (StoredLayer layer : layers) {
+                if (!layer.links().isEmpty() && staging == null) {
+                    staging = Files.createTempDirectory(rootfs.toAbsolutePath().getParent(), ".links-");
+                }
+                assembleLayer(layer, rootfs, imageName, staging);
+            }
+        } finally {
+            if (staging != null) {
+                deleteQuietly(staging);
+            }
+        }
+    }
+
+    private static void assembleLayer(StoredLayer layer, Path rootfs, String imageName, Path staging) throws IOException {
+        // lower-layer content hidden by this layer goes before this layer's own files arrive
+        for (String opaque : layer.opaques()) {
+            Path dir = existingDir(rootfs, opaque);
+            if (dir != null) {
+                for (Path child : children(dir)) {
+                    LayerUnpacker.deleteTree(child);
                 }
             }
-            for (String whiteout : layer.whiteouts()) {
-                int slash = whiteout.lastIndexOf('/');
-                Path dir = existingDir(rootfs, slash < 0 ? "" : whiteout.substring(0, slash));
-                if (dir != null) {
-                    LayerUnpacker.deleteTree(dir.resolve(whiteout.substring(slash + 1)));
-                }
+        }
+        for (String whiteout : layer.whiteouts()) {
+            int slash = whiteout.lastIndexOf('/');
+            Path dir = existingDir(rootfs, slash < 0 ? "" : whiteout.substring(0, slash));
+            if (dir != null) {
+                LayerUnpacker.deleteTree(dir.resolve(whiteout.substring(slash + 1)));
             }
-            mirror(layer.tree(), rootfs);
+        }
+        // the layer's links to lower files: to what is there once its whiteouts are applied (the
+        // OCI spec applies them first, whatever their place in the tar), before its own files
+        // replace any of them (a tar applied in order links the lower file)
+        List<Path> staged = new ArrayList<>();
+        for (Link link : layer.links()) {
+            Path file = lowerFile(rootfs, layer, link, imageName);
+            Path stage = staging.resolve(Integer.toString(staged.size()));
+            linkOrCopy(file, stage);
+            staged.add(stage);
+        }
+        mirror(layer.tree(), rootfs);
+        for (int i = 0; i < staged.size(); i++) {
+            Link link = layer.links().get(i);
+            int slash = link.path().lastIndexOf('/');
+            Path dir = existingDir(rootfs, slash < 0 ? "" : link.path().substring(0, slash));
+            if (dir == null) {
+                // the unpacker made its parents in the layer's tree, so mirror made them here: a tampered manifest
+                throw unsafeLink(layer, link, imageName, "cannot be placed: its directory is missing or a symlink");
+            }
+            Path dest = dir.resolve(link.path().substring(slash + 1));
+            LayerUnpacker.deleteTree(dest);
+            Files.move(staged.get(i), dest);
+        }
+    }
+
+    /**
+     * The regular file {@code link} points to in the rootfs assembled so far, reached through real
+     * directories only: never through a symlink (of any layer), so never outside the rootfs.
+     */
+    private static Path lowerFile(Path rootfs, StoredLayer layer, Link link, String imageName) throws IOException {
+        String[] parts = link.target().split("/");
+        Path p = rootfs;
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].isEmpty() || parts[i].equals(".") || parts[i].equals("..")) {
+                throw unsafeLink(layer, link, imageName, "is invalid"); // never recorded; a tampered manifest fails its check first
+            }
+            p = p.resolve(parts[i]);
+            BasicFileAttributes attrs = attributes(p);
+            if (attrs == null || (i < parts.length - 1 && !attrs.isDirectory() && !attrs.isSymbolicLink())) {
+                throw unsafeLink(layer, link, imageName, "does not exist in the layers below it (or one of them deletes it)");
+            }
+            if (attrs.isSymbolicLink()) {
+                throw unsafeLink(layer, link, imageName, i < parts.length - 1
+                        ? "goes through the symlink '" + Messages.quote(String.join("/", java.util.Arrays.copyOf(parts, i + 1))) + "'"
+                        : "is a symlink, not a regular file");
+            }
+            if (i == parts.length - 1 && !attrs.isRegularFile()) {
+                throw unsafeLink(layer, link, imageName, "is not a regular file");
+            }
+        }
+        return p;
+    }
+
+    private static ImageException unsafeLink(StoredLayer layer, Link link, String imageName, String why) {
+        return new ImageException("unsafe layer " + layer.digest() + " in image " + imageName + ": entry '"
+                + Messages.quote(link.path()) + "' is a hardlink to '" + Messages.quote(link.target()) + "', which "
+                + why + "; refusing to unpack it");
+    }
+
+    private static void linkOrCopy(Path file, Path target) throws IOException {
+        try {
+            Files.createLink(target, file);
+        } catch (IOException | UnsupportedOperationException e) {
+            // another filesystem, or too many links: a copy is still right, only bigger
+            Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         }
     }
 
@@ -409,12 +503,7 @@ final class LayerStore {
                 if (existing != null) {
                     LayerUnpacker.deleteTree(target);
                 }
-                try {
-                    Files.createLink(target, child); // link(2) links a symlink itself, never its target
-                } catch (IOException | UnsupportedOperationException e) {
-                    // another filesystem, or too many links: a copy is still right, only bigger
-                    Files.copy(child, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-                }
+                linkOrCopy(child, target); // link(2) links a symlink itself, never its target
             }
         }
     }

@@ -61,6 +61,12 @@ public final class LayerUnpacker {
     private final List<String> whiteouts = new ArrayList<>();
     private final List<String> opaques = new ArrayList<>();
     /**
+     * Hardlinks of this layer to files of lower layers (layer mode only), path to target, both
+     * relative: they are made when an image is assembled, where the lower files are (see
+     * {@link LayerStore#assemble}). A later entry at the same path, or under it, replaces one.
+     */
+    private final java.util.Map<String, String> links = new java.util.LinkedHashMap<>();
+    /**
      * The tree's entries (the root included) and regular-file bytes (per name, hardlinks too), as
      * {@link LayerStore#fingerprint} would count them, kept while unpacking so a new layer needs
      * no walk; exact until something is deleted (an entry replacing another).
@@ -120,6 +126,11 @@ public final class LayerUnpacker {
     /** Paths (relative, '/'-separated) that this layer hides in lower layers; only in layer mode. */
     List<String> whiteouts() {
         return List.copyOf(whiteouts);
+    }
+
+    /** This layer's hardlinks to files of lower layers, in tar order; only in layer mode. */
+    List<LayerStore.Link> links() {
+        return links.entrySet().stream().map(e -> new LayerStore.Link(e.getKey(), e.getValue())).toList();
     }
 
     /** {entries, bytes} of the tree as unpacked, or null if they must be counted by a walk. */
@@ -201,6 +212,9 @@ public final class LayerUnpacker {
         }
         Path parent = safeParent(name, parts);
         Path target = parent.resolve(base);
+        if (!links.isEmpty()) {
+            forgetLinksAt(parts);
+        }
         if (entry.isDirectory()) {
             BasicFileAttributes existing = attributes(target);
             if (existing != null && !existing.isDirectory()) {
@@ -223,6 +237,10 @@ public final class LayerUnpacker {
             treeEntries++;
         } else if (entry.isLink()) {
             Path source = hardlinkSource(name, entry.getLinkName());
+            if (source == null) {
+                deferLink(parts, target, entry.getLinkName());
+                return;
+            }
             createReplacing(name, target, t -> Files.createLink(t, source));
             treeEntries++;
             treeBytes += Files.size(source);
@@ -265,13 +283,16 @@ public final class LayerUnpacker {
     }
 
     private Path hardlinkSource(String name, String linkName) throws IOException {
-        List<String> parts = components(linkName, "hardlink target");
+        List<String> parts = linkTarget(name, linkName);
         if (parts.isEmpty()) {
             throw unsafe(name, "is a hardlink to the root directory");
         }
         Path parent = existingParent(name, parts);
         Path source = parent == null ? null : parent.resolve(parts.get(parts.size() - 1));
         BasicFileAttributes attrs = source == null ? null : attributes(source);
+        if (attrs == null && markers) {
+            return null; // not in this layer: a file of a lower layer, checked when an image is assembled
+        }
         if (attrs == null) {
             throw unsafe(name, "is a hardlink to '" + Messages.quote(linkName) + "', which does not exist in the image");
         }
@@ -279,6 +300,31 @@ public final class LayerUnpacker {
             throw unsafe(name, "is a hardlink to '" + Messages.quote(linkName) + "', which is not a regular file");
         }
         return source;
+    }
+
+    /**
+     * Records a hardlink to a file this layer does not have, for assembly. A link to one of this
+     * layer's own deferred links links to its target. Whatever an earlier entry of this layer
+     * put at the link's path is replaced, as by any entry.
+     */
+    private void deferLink(List<String> parts, Path target, String linkName) throws IOException {
+        String to = String.join("/", components(linkName, "hardlink target"));
+        to = links.getOrDefault(to, to);
+        if (attributes(target) != null) {
+            delete(target);
+        }
+        links.put(String.join("/", parts), to);
+    }
+
+    /** An entry at {@code parts} replaces a deferred link at that path or at one of its parents. */
+    private void forgetLinksAt(List<String> parts) {
+        StringBuilder path = new StringBuilder();
+        for (String part : parts) {
+            if (path.length() > 0) {
+                path.append('/');
+            }
+            links.remove(path.append(part).toString());
+        }
     }
 
     private void whiteout(String name, List<String> parts, String base) throws IOException {
@@ -374,6 +420,20 @@ public final class LayerUnpacker {
             }
         }
         return dir;
+    }
+
+    /** The components of a hardlink's target; a bad one is refused naming the entry and the target. */
+    private List<String> linkTarget(String name, String linkName) {
+        if (linkName != null && linkName.indexOf('\0') < 0) {
+            String target = "'" + Messages.quote(linkName) + "'";
+            if (linkName.startsWith("/")) {
+                throw unsafe(name, "is a hardlink to " + target + ", an absolute path");
+            }
+            if (java.util.Arrays.asList(linkName.split("/")).contains("..")) {
+                throw unsafe(name, "is a hardlink to " + target + ", containing '..'");
+            }
+        }
+        return components(linkName, "hardlink target");
     }
 
     /** Splits a tar name into components, rejecting absolute names and '..'. */

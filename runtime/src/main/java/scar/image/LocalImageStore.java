@@ -187,9 +187,9 @@ public final class LocalImageStore implements ImageStore {
                     stored.add(got);
                 }
                 build = newTempDir(hex + "-");
-                if (stored.size() != 1) {
+                if (stored.size() != 1 || !stored.get(0).links().isEmpty()) { // a lone layer's links have nothing to link to: assembly says so
                     Path rootfs = Files.createDirectory(build.resolve("rootfs"));
-                    LayerStore.assemble(stored, rootfs);
+                    LayerStore.assemble(stored, rootfs, source);
                 }
                 JSON.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config.config()));
                 // the layers it is made of, by their keys in the store (a layer found by its diff id has another key than the part's)

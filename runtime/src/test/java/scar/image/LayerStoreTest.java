@@ -328,10 +328,10 @@ class LayerStoreTest {
                 assertThat(unpacker.counts()).containsExactly(LayerStore.fingerprint(tree));
             }
             layers.add(new LayerStore.StoredLayer("sha256:" + "0".repeat(64), diffId, tree, unpacker.whiteouts(),
-                    unpacker.opaques(), 0, 0));
+                    unpacker.opaques(), 0, 0, unpacker.links()));
         }
         Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
-        LayerStore.assemble(layers, rootfs);
+        LayerStore.assemble(layers, rootfs, "crafted");
         return rootfs;
     }
 

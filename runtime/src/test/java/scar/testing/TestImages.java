@@ -154,6 +154,69 @@ public final class TestImages {
         return file;
     }
 
+    /**
+     * Writes an OCI image layout (tag {@code latest}) whose layers are the given tar files, as
+     * they are (uncompressed), lowest first, with {@code cmd}: for crafted, hostile layers that no
+     * image builder would write. Load it with {@code -if DIR}, or push it with {@link #push(TestRegistry, String, Path)}.
+     */
+    public Path ociLayout(List<byte[]> layerTars, String... cmd) {
+        Path layout = workDir.resolve("crafted-" + counter.incrementAndGet());
+        try {
+            Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
+            StringBuilder layers = new StringBuilder();
+            StringBuilder diffIds = new StringBuilder();
+            for (byte[] tar : layerTars) {
+                String digest = blob(blobs, tar);
+                layers.append(layers.length() == 0 ? "" : ",").append(descriptor("application/vnd.oci.image.layer.v1.tar", digest, tar.length));
+                diffIds.append(diffIds.length() == 0 ? "" : ",").append('"').append(digest).append('"');
+            }
+            StringBuilder cmdJson = new StringBuilder();
+            for (String c : cmd) {
+                cmdJson.append(cmdJson.length() == 0 ? "" : ",").append('"').append(c.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+            byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[" + cmdJson
+                    + "]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String configDigest = blob(blobs, config);
+            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                    + descriptor("application/vnd.oci.image.config.v1+json", configDigest, config.length)
+                    + ",\"layers\":[" + layers + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String manifestDigest = blob(blobs, manifest);
+            Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+            Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                    + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + manifestDigest + "\",\"size\":"
+                    + manifest.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"}}]}");
+            return layout;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Pushes an OCI layout's {@code latest} as {@code name:tag}; returns the reference to pull. */
+    public String push(TestRegistry registry, String nameAndTag, Path layout) {
+        String ref = registry.address() + "/" + nameAndTag;
+        Tools.run(workDir, List.of(Tools.require("skopeo", "skopeo").toString(), "copy", "--quiet", "--dest-tls-verify=false",
+                "oci:" + layout + ":latest", "docker://" + ref));
+        return ref;
+    }
+
+    private static String blob(Path blobs, byte[] content) throws IOException {
+        String hex = java.util.HexFormat.of().formatHex(sha256(content));
+        Files.write(blobs.resolve(hex), content);
+        return "sha256:" + hex;
+    }
+
+    private static byte[] sha256(byte[] content) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String descriptor(String mediaType, String digest, long size) {
+        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size + "}";
+    }
+
     private static String[] split(String nameAndTag) {
         int colon = nameAndTag.lastIndexOf(':');
         return colon < 0 ? new String[]{nameAndTag, "latest"}
