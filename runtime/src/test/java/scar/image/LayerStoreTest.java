@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import scar.testing.CountingProxy;
 import scar.testing.TestImages;
 import scar.testing.TestRegistry;
 import scar.testing.Tools;
@@ -151,6 +152,49 @@ class LayerStoreTest {
         }
         assertThat(downloads.of(baseDigest)).isEqualTo(1);
         assertThat(dir.resolve("cache/tmp")).isEmptyDirectory();
+    }
+
+    @Test
+    void twoProcessesPullingTwoImagesSharingABaseLayerAtOnceFetchItOnceAndBothTreesAreRight() throws Exception {
+        try (CountingProxy proxy = CountingProxy.start(registry.address())) {
+            String viaFirst = first.replace(registry.address(), proxy.address());
+            String viaSecond = second.replace(registry.address(), proxy.address());
+            // the base layer's download waits until both processes have asked for their image: they overlap for sure
+            proxy.holdBlobUntil(baseDigest, List.of("/v2/first/manifests/", "/v2/second/manifests/"));
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Path cache = dir.resolve("cache");
+            List<Process> processes = new ArrayList<>();
+            for (String ref : List.of(viaFirst, viaSecond)) {
+                processes.add(new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                        PullInAnotherProcess.class.getName(), ref, cache.toString()).redirectErrorStream(true).start());
+            }
+            List<Path> rootfs = new ArrayList<>();
+            for (Process p : processes) {
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as(output).isZero();
+                assertThat(output).as("each process builds its own image").startsWith("built ");
+                rootfs.add(Path.of(output.substring("built ".length())));
+            }
+
+            assertThat(proxy.blobGets(baseDigest)).as(String.join("\n", proxy.requests())).isEqualTo(1);
+            for (String ref : List.of(first, second)) {
+                String upper = new RegistryClient().resolve(ImageRef.parse(ref)).layers().get(1).digest();
+                assertThat(proxy.blobGets(upper)).isEqualTo(1);
+            }
+            Path one = rootfs.get(0);
+            Path two = rootfs.get(1);
+            assertThat(one.resolve("opt/app/first.txt")).hasContent("first");
+            assertThat(one.resolve("opt/app/base.txt")).doesNotExist();
+            assertThat(one.resolve("opt/app/second.txt")).doesNotExist();
+            assertThat(two.resolve("opt/app/second.txt")).hasContent("second");
+            assertThat(two.resolve("opt/app/base.txt")).hasContent("base");
+            assertThat(Files.getAttribute(one.resolve("usr/games/cowsay"), "unix:ino"))
+                    .isEqualTo(Files.getAttribute(two.resolve("usr/games/cowsay"), "unix:ino"))
+                    .isEqualTo(Files.getAttribute(layerTree(baseDigest).resolve("usr/games/cowsay"), "unix:ino"));
+            assertThat(storedLayers()).hasSize(3);
+            assertThat(dir.resolve("cache/tmp")).isEmptyDirectory();
+        }
     }
 
     @Test
