@@ -233,14 +233,14 @@ public final class LocalImageStore implements ImageStore {
         if (found.isPresent()) {
             return found.get();
         }
+        if (layerStore.present(layerHex)) {
+            discardLayers(List.of(layerHex)); // damaged: never trusted, and the images made of it go too
+        }
         if (diffId != null) {
             Optional<LayerStore.StoredLayer> same = layerStore.byDiffId(diffId, hex -> uses.add(space.useLayer(hex)));
             if (same.isPresent()) {
                 return same.get();
             }
-        }
-        if (layerStore.present(layerHex)) {
-            discardLayers(List.of(layerHex));
         }
         return layerStore.ensure(part.digest(), source, limit, alreadyUnpacked, part.fetch().get());
     }
@@ -294,7 +294,9 @@ public final class LocalImageStore implements ImageStore {
                 java.security.MessageDigest raw = Digests.newSha256();
                 String diffId;
                 // a FileInputStream: an interrupt of the read-ahead thread must not close it (a FileChannel's would)
-                try (InputStream in = new java.security.DigestInputStream(new java.io.FileInputStream(file.toFile()), raw)) {
+                InputStream plain = new java.io.FileInputStream(file.toFile());
+                // the raw bytes' digest only when it is the key: the unpacker computes the diff id anyway
+                try (InputStream in = keyIsDiffId ? plain : new java.security.DigestInputStream(plain, raw)) {
                     try {
                         diffId = unpacker.apply(in, key);
                     } catch (ImageException e) {

@@ -218,6 +218,28 @@ class LocalImageStoreTest {
     }
 
     @Test
+    void aDockerSaveArchiveWithALayerThatDoesNotMatchItsConfigIsRefusedWithBothDigestsAndNothingIsKept() throws IOException {
+        Path archive = new TestImages(dir(dir, "build")).dockerArchive("saved:3", TestImages.Spec.cowsay());
+        Path unpacked = dir(dir, "unpacked");
+        scar.testing.Tools.run(unpacked, List.of("tar", "-xf", archive.toString()));
+        Path layer;
+        try (Stream<Path> files = Files.walk(unpacked)) {
+            layer = files.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(layer);
+        bytes[bytes.length / 2] ^= 1; // inside busybox's bytes: still a valid tar, with other content
+        Files.write(layer, bytes);
+        Path tampered = dir.resolve("tampered.tar");
+        scar.testing.Tools.run(unpacked, List.of("tar", "-cf", tampered.toString(), "."));
+
+        assertThatThrownBy(() -> store().load(tampered)).isInstanceOf(ImageException.class)
+                .hasMessageMatching("image file " + tampered + " is corrupt: expected sha256:[0-9a-f]{64} but the content has sha256:[0-9a-f]{64}");
+        assertThat(cacheEntries("images")).isEmpty();
+        assertThat(cacheEntries("layers")).isEmpty();
+        assertThat(cacheEntries("tmp")).isEmpty();
+    }
+
+    @Test
     void loadingAMissingFileSaysSo() {
         Path missing = dir.resolve("nope.tar");
         assertThatThrownBy(() -> store().load(missing)).isInstanceOf(ImageException.class)
