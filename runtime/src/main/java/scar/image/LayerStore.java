@@ -42,8 +42,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code docker save}) has different keys but one diff id: {@code diff-ids/} finds it, so an
  * image loaded from a file and one pulled from a registry share their common layers.
  *
- * <p>Design. A layer is keyed by its (compressed) blob digest, known before the download, so a
- * second image finds it without fetching anything. It is unpacked on its own, as hostile as ever
+ * <p>Design. A registry layer is keyed by its (compressed) blob digest, known before the
+ * download, so a second image finds it without fetching anything. It is unpacked on its own, as hostile as ever
  * ({@link LayerUnpacker#forLayer}): its whiteouts have nothing below them yet, so they are kept
  * as markers in {@code layer.json} (never as files in the tree) and applied when an image is
  * assembled. A layer appears only by an atomic rename of a complete build out of {@code tmp/},
@@ -54,7 +54,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * it is assembled in {@link #assemble}: directories recreated with their modes, files and
  * symlinks hardlinked from the layer trees, in layer order, each layer's opaque dirs and
  * whiteouts applied to what lower layers put there before its own files are linked (so a
- * whiteout never hides its own layer's file, whatever the order in the tar). Assembly never
+ * whiteout never hides its own layer's file, whatever the order in the tar). A hardlink to a
+ * file of a lower layer (the unpacker finds no target in the layer's own tree) is kept in
+ * {@code layer.json} as a {@link Link} and made there, to the file the layers below left at its
+ * target once this layer's whiteouts are applied, before its own files replace it. Assembly never
  * follows a symlink: a lower layer's symlink where an upper layer has a directory is replaced
  * by that directory, and a whiteout under a symlink hides nothing.
  *

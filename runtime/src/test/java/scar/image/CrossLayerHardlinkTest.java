@@ -81,6 +81,21 @@ class CrossLayerHardlinkTest {
     }
 
     @Test
+    void aLayerWhoseRecordedLinkWasChangedIsNeverTrustedAndIsUnpackedAgain() throws IOException {
+        byte[] upper = new TarBuilder().hardlink("b", "opt/data/a").tar();
+        Path layout = layout(LOWER, upper);
+        Image image = store().load(layout);
+        Path manifest = layerTree(upper).resolveSibling("layer.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("opt/data/a", "etc/shadow"));
+        LayerUnpacker.deleteTree(dir.resolve("cache/images").resolve(Digests.hex(image.id()))); // e.g. evicted
+
+        Image again = store().load(layout);
+
+        assertThat(again.rootfs().resolve("b")).hasContent("lower");
+        assertThat(manifest).content().contains("opt/data/a").doesNotContain("etc/shadow");
+    }
+
+    @Test
     void aLaterEntryAtALinksPathReplacesTheLink() throws IOException {
         byte[] upper = new TarBuilder().hardlink("b", "opt/data/a").file("b", "mine").hardlink("x", "opt/data/a")
                 .file("x/inside", "dir now").tar();
