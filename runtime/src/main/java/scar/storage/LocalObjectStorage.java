@@ -197,13 +197,33 @@ public final class LocalObjectStorage implements ObjectStorage {
         });
     }
 
-    private void download(String bucket, String key, Path destination) {
+    @Override
+    public void read(String bucket, String key, OutputStream out) {
+        Uninterrupted.call(() -> {
+            Path file = existingObject(bucket, key);
+            try (InputStream in = openNoFollow(file)) {
+                in.transferTo(out);
+            } catch (NoSuchFileException e) {
+                throw new StorageException("object " + key + " not found in bucket " + bucket, e);
+            } catch (IOException e) {
+                throw new StorageException("cannot read " + key + " of bucket " + bucket + ": " + reason(e), e);
+            }
+            return null;
+        });
+    }
+
+    private Path existingObject(String bucket, String key) {
         ObjectKeys.require(key);
         Path dir = existingBucket(bucket);
         Path file = dir.resolve(key);
         if (!noLinksBelow(dir, key) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new StorageException("object " + key + " not found in bucket " + bucket + "; 'ls -b " + bucket + "' lists its keys");
         }
+        return file;
+    }
+
+    private void download(String bucket, String key, Path destination) {
+        Path file = existingObject(bucket, key);
         Path parent = destination.toAbsolutePath().getParent();
         Path temp = parent.resolve(ObjectKeys.TEMP_PREFIX + UUID.randomUUID());
         try (InputStream in = openNoFollow(file);

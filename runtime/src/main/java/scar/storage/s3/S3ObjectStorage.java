@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -262,6 +263,20 @@ public final class S3ObjectStorage implements ObjectStorage {
         } finally {
             deleteQuietly(temp);
         }
+    }
+
+    @Override
+    public void read(String bucket, String key, OutputStream out) {
+        BucketNames.require(bucket);
+        ObjectKeys.require(key);
+        call("s3:GetObject", bucket, () -> {
+            try {
+                return s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toOutputStream(out));
+            } catch (NoSuchKeyException e) {
+                throw new StorageException("object " + key + " not found in bucket " + bucket + "; 'ls -b "
+                        + bucket + "' lists its keys");
+            }
+        });
     }
 
     @Override
