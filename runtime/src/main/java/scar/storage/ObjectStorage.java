@@ -41,6 +41,14 @@ public interface ObjectStorage {
     /** Stores a host file as an object only if no object has that key; false when one has. */
     boolean putIfAbsent(String bucket, String key, Path source);
 
+    /**
+     * {@link #putIfAbsent} for a file nobody uses any more (a finished run's output): it may be
+     * moved into the bucket instead of copied, so it may be gone afterwards.
+     */
+    default boolean moveIfAbsent(String bucket, String key, Path source) {
+        return putIfAbsent(bucket, key, source);
+    }
+
     /** Deletes an object; false when there was none. */
     boolean delete(String bucket, String key);
 
