@@ -1,5 +1,8 @@
 package scar.invoke;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -263,7 +266,12 @@ public final class Supervisor {
     private static Map<String, String> stageObject(WorkDir work, ObjectStorage storage, StorageTrigger trigger, String tmp) {
         String key = ObjectKeys.require(trigger.key());
         String name = key.substring(key.lastIndexOf('/') + 1);
-        storage.get(trigger.bucket(), key, work.mkdir("input").resolve(name));
+        work.mkdir("input");
+        try (OutputStream out = work.newFile("input/" + name)) {
+            storage.read(trigger.bucket(), key, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage " + key + " in " + work.path() + ": " + e.getMessage(), e);
+        }
         String inContainer = tmp + "/input/" + name;
         return Map.of("INPUT_FILE_PATH", inContainer, "SCAR_INPUT_FILE", inContainer, "STORAGE_OBJECT_KEY", key);
     }

@@ -1,12 +1,14 @@
 package scar.invoke;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 
@@ -24,10 +26,24 @@ final class WorkDir implements AutoCloseable {
     private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_RWX =
             java.util.Set.copyOf(PosixFilePermissions.fromString("rwx------"));
     private static final String INPUT = "input";
+    /**
+     * Emptied regular files runs left (their script, their staged input), in a pool beside the
+     * spares, never bound into a container: the next run renames one to its script or input and
+     * writes into it. On ext4 without a journal, allocating an inode after many deletions scans the
+     * recently deleted ones (about 1 ms per file in a batch here); rewriting an inode costs a block.
+     * The name is not a request id, so never a run's directory.
+     */
+    static final String RECYCLED = ".recycled";
+    /** About two per concurrent run of a batch. */
+    private static final int MAX_RECYCLED = 32;
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> FILE_MODE =
+            java.util.Set.copyOf(PosixFilePermissions.fromString("rw-r--r--"));
     private final Path dir;
+    private final Path pool;
 
     private WorkDir(Path dir) {
         this.dir = dir;
+        this.pool = dir.resolveSibling(RECYCLED);
     }
 
     static WorkDir create(Path workRoot, String requestId) {
@@ -37,7 +53,9 @@ final class WorkDir implements AutoCloseable {
     /** @param input whether the run gets an {@code input/} folder (a staged input file) */
     static WorkDir create(Path workRoot, String requestId, boolean input) {
         try {
-            Files.createDirectories(workRoot);
+            if (!Files.isDirectory(workRoot)) {
+                Files.createDirectories(workRoot);
+            }
             Path dir = workRoot.resolve(requestId);
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new FileAlreadyExistsException(dir.toString());
@@ -46,7 +64,9 @@ final class WorkDir implements AutoCloseable {
                 // a spare may keep an empty input/ from a staged run (see keepAsSpare)
                 Path inputDir = dir.resolve(INPUT);
                 if (input) {
-                    Files.createDirectories(inputDir);
+                    if (!Files.isDirectory(inputDir, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createDirectories(inputDir);
+                    }
                 } else {
                     Files.deleteIfExists(inputDir);
                 }
@@ -93,16 +113,71 @@ final class WorkDir implements AutoCloseable {
     }
 
     Path write(String name, String content) {
-        try {
-            return Files.writeString(dir.resolve(name), content);
+        try (OutputStream out = newFile(name)) {
+            out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return dir.resolve(name);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + name + " in " + dir + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * A new file at {@code relative} (e.g. {@code input/photo.jpg}), open for writing: an emptied
+     * file from the pool renamed there when there is one, else a new file.
+     */
+    OutputStream newFile(String relative) throws IOException {
+        Path target = dir.resolve(relative);
+        try (var emptied = Files.newDirectoryStream(pool)) {
+            for (Path file : emptied) {
+                try {
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    continue; // another run took it
+                }
+                return Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                        LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no pool yet
+        }
+        return Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Only a regular file no other name links to goes to the pool: a container can link its
+     * script's name to a file of the image (a hardlinked run tree), which must never be written.
+     */
+    private static boolean singleRegularFile(Path file) throws IOException {
+        var attrs = Files.readAttributes(file, "unix:mode,nlink", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) attrs.get("mode");
+        return (mode & 0170000) == 0100000 && (Integer) attrs.get("nlink") == 1;
+    }
+
+    /** Empties a file the run left into the pool (while it has room), or deletes it. */
+    private void recycleOrDelete(Path file, int[] room) throws IOException {
+        if (room[0] > 0 && singleRegularFile(file)) {
+            try (var channel = Files.newByteChannel(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                channel.truncate(0);
+            }
+            setMode(file, FILE_MODE);
+            if (!Files.isDirectory(pool, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(pool);
+            }
+            Files.move(file, pool.resolve(Long.toHexString(System.nanoTime()) + "-" + Thread.currentThread().getId()),
+                    StandardCopyOption.ATOMIC_MOVE);
+            room[0]--;
+        } else {
+            delete(file);
+        }
+    }
+
     Path mkdir(String subdir) {
+        Path path = dir.resolve(subdir);
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            return path; // the common case, without the exception createDirectories makes of it
+        }
         try {
-            return Files.createDirectories(dir.resolve(subdir));
+            return Files.createDirectories(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + subdir + " in " + dir + ": " + e.getMessage(), e);
         }
@@ -110,8 +185,11 @@ final class WorkDir implements AutoCloseable {
 
     Path copyIn(Path file, String subdir) {
         try {
-            Path target = Files.createDirectories(dir.resolve(subdir)).resolve(file.getFileName().toString());
-            return Files.copy(file, target);
+            Path target = mkdir(subdir).resolve(file.getFileName().toString());
+            try (OutputStream out = newFile(dir.relativize(target).toString())) {
+                Files.copy(file, out);
+            }
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage " + file + ": " + e.getMessage(), e);
         }
@@ -142,6 +220,7 @@ final class WorkDir implements AutoCloseable {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
         boolean outputKept = false;
+        int[] room = {Math.min(2, MAX_RECYCLED - count(pool, "*"))};
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : (Iterable<Path>) children::iterator) {
                 String name = child.getFileName().toString();
@@ -151,12 +230,16 @@ final class WorkDir implements AutoCloseable {
                     setMode(child, SPARE_MODE);
                     try (Stream<Path> inside = Files.list(child)) {
                         for (Path p : (Iterable<Path>) inside::iterator) {
-                            delete(p);
+                            if (name.equals(INPUT)) {
+                                recycleOrDelete(p, room);
+                            } else {
+                                delete(p);
+                            }
                         }
                     }
                     outputKept |= name.equals("output");
                 } else {
-                    delete(child);
+                    recycleOrDelete(child, room);
                 }
             }
         }
@@ -181,13 +264,21 @@ final class WorkDir implements AutoCloseable {
     }
 
     private static int spares(Path workRoot) {
+        return count(workRoot, SPARE + "*");
+    }
+
+    /** Entries matching {@code glob}; an unreadable folder counts as full. */
+    private static int count(Path folder, String glob) {
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
         int n = 0;
-        try (var spares = Files.newDirectoryStream(workRoot, SPARE + "*")) {
-            for (Path ignored : spares) {
+        try (var entries = Files.newDirectoryStream(folder, glob)) {
+            for (Path ignored : entries) {
                 n++;
             }
         } catch (IOException e) {
-            return MAX_SPARES;
+            return Integer.MAX_VALUE / 2;
         }
         return n;
     }

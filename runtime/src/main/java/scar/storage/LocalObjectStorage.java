@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  * visible. Links inside a bucket are neither listed nor followed, whoever planted them.
  */
 public final class LocalObjectStorage implements ObjectStorage {
+    private static final Set<java.nio.file.attribute.PosixFilePermission> OBJECT_MODE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
     private final Path root;
 
     /** @param root the folder holding one folder per bucket ({@code $SCAR_CONFIG_FOLDER/local/buckets}) */
@@ -197,13 +199,33 @@ public final class LocalObjectStorage implements ObjectStorage {
         });
     }
 
-    private void download(String bucket, String key, Path destination) {
+    @Override
+    public void read(String bucket, String key, OutputStream out) {
+        Uninterrupted.call(() -> {
+            Path file = existingObject(bucket, key);
+            try (InputStream in = openNoFollow(file)) {
+                in.transferTo(out);
+            } catch (NoSuchFileException e) {
+                throw new StorageException("object " + key + " not found in bucket " + bucket, e);
+            } catch (IOException e) {
+                throw new StorageException("cannot read " + key + " of bucket " + bucket + ": " + reason(e), e);
+            }
+            return null;
+        });
+    }
+
+    private Path existingObject(String bucket, String key) {
         ObjectKeys.require(key);
         Path dir = existingBucket(bucket);
         Path file = dir.resolve(key);
         if (!noLinksBelow(dir, key) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new StorageException("object " + key + " not found in bucket " + bucket + "; 'ls -b " + bucket + "' lists its keys");
         }
+        return file;
+    }
+
+    private void download(String bucket, String key, Path destination) {
+        Path file = existingObject(bucket, key);
         Path parent = destination.toAbsolutePath().getParent();
         Path temp = parent.resolve(ObjectKeys.TEMP_PREFIX + UUID.randomUUID());
         try (InputStream in = openNoFollow(file);
@@ -233,6 +255,41 @@ public final class LocalObjectStorage implements ObjectStorage {
     @Override
     public boolean putIfAbsent(String bucket, String key, Path source) {
         return Uninterrupted.call(() -> write(bucket, key, source, false));
+    }
+
+    /**
+     * Links the file into the bucket and drops its old name: no copy, no new inode. Only a regular
+     * file no other name links to is moved (a container can link its output to a file of its
+     * image, which must not become an object); it gets an object's usual mode. Else it is copied.
+     */
+    @Override
+    public boolean moveIfAbsent(String bucket, String key, Path source) {
+        return Uninterrupted.call(() -> {
+            ObjectKeys.require(key);
+            Path dir = existingBucket(bucket);
+            try {
+                var attrs = Files.readAttributes(source, "unix:mode,nlink", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) attrs.get("mode");
+                if ((mode & 0170000) != 0100000 || (Integer) attrs.get("nlink") != 1) {
+                    return write(bucket, key, source, false);
+                }
+                Path target = createParents(dir, key);
+                if ((mode & 07777) != 0644) {
+                    Files.setPosixFilePermissions(source, OBJECT_MODE);
+                }
+                try {
+                    Files.createLink(target, source);
+                } catch (FileAlreadyExistsException e) {
+                    return false;
+                } catch (IOException e) {
+                    return write(bucket, key, source, false); // another filesystem, or links refused
+                }
+                deleteQuietly(source);
+                return true;
+            } catch (IOException e) {
+                throw new StorageException("cannot store " + key + " in bucket " + bucket + ": " + reason(e), e);
+            }
+        });
     }
 
     @Override
@@ -304,24 +361,36 @@ public final class LocalObjectStorage implements ObjectStorage {
         try {
             for (int i = 0; i < segments.length - 1; i++) {
                 current = current.resolve(segments[i]);
-                if (Files.isSymbolicLink(current)) {
-                    throw new StorageException("cannot store " + key + ": " + String.join("/", List.of(segments).subList(0, i + 1))
-                            + " is a link in the bucket's folder; remove it");
+                BasicFileAttributes attrs = attributes(current);
+                if (attrs == null) {
+                    try {
+                        Files.createDirectory(current);
+                        continue;
+                    } catch (FileAlreadyExistsException raced) {
+                        attrs = attributes(current); // another writer made it first
+                    }
                 }
-                if (Files.isRegularFile(current, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new StorageException("cannot store " + key + ": " + String.join("/", List.of(segments).subList(0, i + 1))
-                            + " is an object, not a folder");
+                String above = String.join("/", List.of(segments).subList(0, i + 1));
+                if (attrs == null || attrs.isSymbolicLink()) {
+                    throw new StorageException("cannot store " + key + ": " + above + " is a link in the bucket's folder; remove it");
                 }
-                try {
-                    Files.createDirectory(current);
-                } catch (FileAlreadyExistsException ignored) {
-                    // another writer made it first, or it was there
+                if (!attrs.isDirectory()) {
+                    throw new StorageException("cannot store " + key + ": " + above + " is an object, not a folder");
                 }
             }
         } catch (IOException e) {
             throw new StorageException("cannot store " + key + ": " + reason(e), e);
         }
         return current.resolve(segments[segments.length - 1]);
+    }
+
+    /** One lstat: null when nothing is there. */
+    private static BasicFileAttributes attributes(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     /** True when no parent folder of the key is a link (a final link is checked by the caller). */

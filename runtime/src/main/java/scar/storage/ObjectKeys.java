@@ -13,6 +13,8 @@ public final class ObjectKeys {
     public static final int MAX_SEGMENT_BYTES = 255;
     /** Names scar gives its temporary files while writing an object; never part of a key. */
     static final String TEMP_PREFIX = ".scar-tmp-";
+    /** Stands for the key in a problem until the message is made. */
+    private static final String THE_KEY = "{the key}";
 
     private ObjectKeys() {
     }
@@ -44,41 +46,49 @@ public final class ObjectKeys {
 
     /** What is wrong with the key, or null when it is valid. */
     public static String problem(String key, boolean folder) {
-        String what = folder ? "folder" : "key";
-        if (key == null || key.isEmpty()) {
-            return "empty object " + what + ": name an object, e.g. input/file.txt";
+        String problem = check(key, folder);
+        if (problem == null || !problem.contains(THE_KEY)) {
+            return problem;
         }
-        String shown = Printable.of(key);
+        // the key is shown only when it is wrong: making it printable costs more than the checks
+        return problem.replace(THE_KEY, "object " + (folder ? "folder" : "key") + " '" + Printable.of(key) + "'");
+    }
+
+    /** The problem, with {@link #THE_KEY} where the key is to be named, or null. */
+    private static String check(String key, boolean folder) {
+        if (key == null || key.isEmpty()) {
+            return "empty object " + (folder ? "folder" : "key") + ": name an object, e.g. input/file.txt";
+        }
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            return "object " + what + " '" + shown + "' is longer than " + MAX_KEY_BYTES + " bytes";
+            return THE_KEY + " is longer than " + MAX_KEY_BYTES + " bytes";
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c < 0x20 || c == 0x7f) {
-                return "invalid object " + what + " '" + shown + "': control characters are not allowed";
+                return "invalid " + THE_KEY + ": control characters are not allowed";
             }
             if (c == '\\') {
-                return "invalid object " + what + " '" + shown + "': use '/' to separate folders, not '\\'";
+                return "invalid " + THE_KEY + ": use '/' to separate folders, not '\\'";
             }
             if (Character.isSurrogate(c) && !validSurrogate(key, i)) {
-                return "invalid object " + what + " '" + shown + "': not valid Unicode";
+                return "invalid " + THE_KEY + ": not valid Unicode";
             }
         }
         if (key.startsWith("/")) {
-            return "invalid object " + what + " '" + shown + "': keys are relative to the bucket; drop the leading '/'";
+            return "invalid " + THE_KEY + ": keys are relative to the bucket; drop the leading '/'";
         }
         for (String segment : key.split("/", -1)) {
             if (segment.isEmpty()) {
-                return "invalid object " + what + " '" + shown + "': empty folder name ('//' or a trailing '/')";
+                return "invalid " + THE_KEY + ": empty folder name ('//' or a trailing '/')";
             }
             if (segment.equals(".") || segment.equals("..")) {
-                return "invalid object " + what + " '" + shown + "': '.' and '..' are not allowed as folder or file names";
+                return "invalid " + THE_KEY + ": '.' and '..' are not allowed as folder or file names";
             }
             if (segment.startsWith(TEMP_PREFIX)) {
-                return "invalid object " + what + " '" + shown + "': names starting with " + TEMP_PREFIX + " are scar's temporary files";
+                return "invalid " + THE_KEY + ": names starting with " + TEMP_PREFIX + " are scar's temporary files";
             }
             if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
-                return "invalid object " + what + " '" + shown + "': a folder or file name is longer than "
+                return "invalid " + THE_KEY + ": a folder or file name is longer than "
                         + MAX_SEGMENT_BYTES + " bytes";
             }
         }

@@ -1,5 +1,6 @@
 package scar.storage;
 
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -27,11 +28,26 @@ public interface ObjectStorage {
     /** Copies an object to a host file, replacing it atomically; never follows a link at {@code destination}. */
     void get(String bucket, String key, Path destination);
 
+    /**
+     * Writes an object's bytes to {@code out}, which the caller owns and closes. For a run's staged
+     * input: nobody sees that file before the run starts, so it needs no temporary file and rename,
+     * and its inode can be one a previous run left (see WorkDir).
+     */
+    void read(String bucket, String key, OutputStream out);
+
     /** Stores a host file as an object, replacing any object of that key. */
     void put(String bucket, String key, Path source);
 
     /** Stores a host file as an object only if no object has that key; false when one has. */
     boolean putIfAbsent(String bucket, String key, Path source);
+
+    /**
+     * {@link #putIfAbsent} for a file nobody uses any more (a finished run's output): it may be
+     * moved into the bucket instead of copied, so it may be gone afterwards.
+     */
+    default boolean moveIfAbsent(String bucket, String key, Path source) {
+        return putIfAbsent(bucket, key, source);
+    }
 
     /** Deletes an object; false when there was none. */
     boolean delete(String bucket, String key);

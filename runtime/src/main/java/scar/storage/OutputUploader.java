@@ -14,7 +14,8 @@ import java.util.List;
  * keeping relative paths. Never overwrites: when a key is taken (another input wrote the same
  * name, or an earlier run of this one), the file goes to {@code output/<request-id>/<path>}
  * instead, with a warning, so neither result is lost. Only regular files are uploaded; links
- * the container left are reported and skipped, never followed.
+ * the container left are reported and skipped, never followed. Files are moved into the bucket
+ * where the storage can (see {@link ObjectStorage#moveIfAbsent}): the run is over.
  */
 public final class OutputUploader {
     public static final String OUTPUT_FOLDER = "output/";
@@ -50,7 +51,7 @@ public final class OutputUploader {
                         return FileVisitResult.CONTINUE;
                     }
                     try {
-                        if (storage.putIfAbsent(bucket, key, file)) {
+                        if (storage.moveIfAbsent(bucket, key, file)) {
                             keys.add(key);
                         } else {
                             String aside = OUTPUT_FOLDER + requestId + "/" + relative;

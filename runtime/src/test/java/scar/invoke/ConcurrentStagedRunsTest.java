@@ -112,7 +112,11 @@ class ConcurrentStagedRunsTest {
             assertThat(out).hasContent(name.startsWith("ok-") ? name : "partial");
         }
         try (var left = Files.list(home.resolve("work"))) {
-            assertThat(left.map(p -> p.getFileName().toString())).allMatch(n -> n.startsWith(WorkDir.SPARE));
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .allMatch(n -> n.startsWith(WorkDir.SPARE) || n.equals(WorkDir.RECYCLED));
+        }
+        try (var pooled = Files.list(home.resolve("work").resolve(WorkDir.RECYCLED))) {
+            assertThat(pooled).allSatisfy(file -> assertThat(file).isEmptyFile());
         }
     }
 }

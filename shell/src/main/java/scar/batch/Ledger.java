@@ -206,7 +206,9 @@ public final class Ledger {
         // File channels close on interrupt: a Ctrl-C must not cost the record of a run.
         boolean interrupted = Thread.interrupted();
         try {
-            Files.createDirectories(file.getParent());
+            if (!Files.isDirectory(file.getParent())) {
+                Files.createDirectories(file.getParent());
+            }
             for (int attempt = 1; ; attempt++) {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);

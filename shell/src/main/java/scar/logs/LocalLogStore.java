@@ -54,7 +54,9 @@ public final class LocalLogStore implements InvocationLog {
         Path dir = directoryOf(function.name());
         Path file = dir.resolve(LocalStreams.fileName(today()));
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
             if (Files.isSymbolicLink(file)) {
                 throw new IOException("it is a symbolic link; scar writes only files of its own there");
             }

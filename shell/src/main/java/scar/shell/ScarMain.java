@@ -5,6 +5,7 @@ import scar.commands.Console;
 import scar.commands.ExitCodes;
 import scar.commands.Session;
 import scar.config.ConfigException;
+import scar.exec.ProcessLaunch;
 import scar.script.ScriptRunner;
 import scar.script.Shebang;
 
@@ -22,6 +23,7 @@ public final class ScarMain {
     }
 
     public static void main(String[] args) {
+        ProcessLaunch.preferVfork(); // before anything starts a process (JLine does)
         if (args.length == 0) {
             // A broken scar.cfg is one line here, not a failed Spring context. Only the file is
             // checked: the session itself is opened once, by Spring, with the terminal's console.

@@ -12,12 +12,14 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -243,14 +245,7 @@ public final class S3ObjectStorage implements ObjectStorage {
         Path target = destination.toAbsolutePath();
         Path temp = target.resolveSibling(".scar-tmp-" + UUID.randomUUID());
         try {
-            call("s3:GetObject", bucket, () -> {
-                try {
-                    return s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toFile(temp));
-                } catch (NoSuchKeyException e) {
-                    throw new StorageException("object " + key + " not found in bucket " + bucket + "; 'ls -b "
-                            + bucket + "' lists its keys");
-                }
-            });
+            getObject(bucket, key, ResponseTransformer.toFile(temp)); // toFile: the SDK may retry a broken transfer
             try {
                 // A rename replaces a link at the destination instead of writing through it.
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -262,6 +257,24 @@ public final class S3ObjectStorage implements ObjectStorage {
         } finally {
             deleteQuietly(temp);
         }
+    }
+
+    @Override
+    public void read(String bucket, String key, OutputStream out) {
+        BucketNames.require(bucket);
+        ObjectKeys.require(key);
+        getObject(bucket, key, ResponseTransformer.toOutputStream(out));
+    }
+
+    private void getObject(String bucket, String key, ResponseTransformer<GetObjectResponse, ?> into) {
+        call("s3:GetObject", bucket, () -> {
+            try {
+                return s3.getObject(b -> b.bucket(bucket).key(key), into);
+            } catch (NoSuchKeyException e) {
+                throw new StorageException("object " + key + " not found in bucket " + bucket + "; 'ls -b "
+                        + bucket + "' lists its keys");
+            }
+        });
     }
 
     @Override
