@@ -164,6 +164,20 @@ class AwsAsyncRunTest extends CommandTestBase {
     }
 
     @Test
+    void runAsyncFollowReadsTheExitCodeFromLambdasJsonLogFormatToo() throws Exception {
+        int before = proxy.invocations().size();
+        CompletableFuture<Outcome> following = CompletableFuture.supplyAsync(() -> scar("run", "--async", "-f", "hello"));
+        String id = lambdaRequestId(before, following);
+        String[] run = scar.logs.JsonFormatRun.lines(id, "success", "moo", "scar: Exit Code: 3");
+        seed(run);
+
+        Outcome outcome = following.get(120, TimeUnit.SECONDS);
+
+        assertThat(outcome.exitCode()).as(outcome.err()).isEqualTo(3);
+        assertThat(outcome.out().lines()).containsExactly(run);
+    }
+
+    @Test
     void aRunThatFailedOnLambdaEndsFollowWithExitOneAndTheLogsReasonOnOneLine() throws Exception {
         int before = proxy.invocations().size();
         CompletableFuture<Outcome> following = CompletableFuture.supplyAsync(() -> scar("run", "-f", "hello"));
