@@ -3,16 +3,15 @@ package scar.invoke;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import scar.exec.ProotExecutor;
 import scar.image.Image;
 import scar.image.ImageConfig;
-import scar.image.ImageRef;
 import scar.image.ImageStore;
 import scar.storage.LocalObjectStorage;
 import scar.testing.BusyboxRootfs;
+import scar.testing.CachedImages;
 
 /**
  * Runs triggered by a bucket's objects, with real proot over a busybox root filesystem: the
@@ -35,23 +34,10 @@ abstract class StagedRunsTestBase {
         image = new Image(IMAGE_ID, "test/busybox", new ImageConfig(List.of(), List.of("/bin/true"), List.of(), "", ""), rootfs);
     }
 
-    /** The busybox image is in the cache; a test that pulls or loads one is wrong. */
-    final ImageStore images = new ImageStore() {
-        @Override
-        public Image pull(ImageRef ref) {
-            throw new AssertionError("no pull expected");
-        }
-
-        @Override
-        public Image load(Path archive) {
-            throw new AssertionError("no load expected");
-        }
-
-        @Override
-        public Optional<Image> find(String imageId) {
-            return Optional.of(image);
-        }
-    };
+    /** The busybox image is in the cache; nothing to pull or load. */
+    ImageStore images() {
+        return new CachedImages(image);
+    }
 
     /** An empty bucket {@code bkt} under the test's folder. */
     LocalObjectStorage bucket() {
@@ -66,6 +52,6 @@ abstract class StagedRunsTestBase {
 
     /** Runs in {@code work/} under the test's folder, where their work directories can be seen. */
     Supervisor supervisor() {
-        return new Supervisor(images, new ProotExecutor(), home.resolve("work"));
+        return new Supervisor(images(), new ProotExecutor(), home.resolve("work"));
     }
 }
