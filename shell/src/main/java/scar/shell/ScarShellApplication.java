@@ -70,6 +70,12 @@ public class ScarShellApplication {
                 java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), report).start();
     }
 
+    /** Replaces Spring Shell's parser, so that TAB escapes a completed word with a space (see ShellParser). */
+    @Bean
+    org.jline.reader.Parser parser() {
+        return ShellParser.create();
+    }
+
     @Bean
     CommandRunner commandRunner(Session session) {
         return new CommandRunner(session);
