@@ -70,9 +70,14 @@ public class ScarShellApplication {
                 java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), report).start();
     }
 
-    /** Replaces Spring Shell's parser, so that TAB escapes a completed word with a space (see ShellParser). */
+    /**
+     * The line reader's parser: this one lets TAB escape a completed word with a space (see
+     * ShellParser). Spring Shell defines its own unconditionally, as "parser" (a name that may not
+     * be overridden): this one is primary, so the line reader takes it and Spring Shell's is never made.
+     */
     @Bean
-    org.jline.reader.Parser parser() {
+    @Primary
+    org.jline.reader.Parser scarParser() {
         return ShellParser.create();
     }
 
