@@ -21,7 +21,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * external programs and are not run; their entries have no {@code auth} and are skipped.
  */
 public final class DockerConfigCredentials {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Made when a registry first asks for credentials, not when a session names the file: most
+     * commands never pull, and a one-shot {@code ls} should not pay for a JSON mapper it never uses.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private DockerConfigCredentials() {
     }
@@ -47,7 +53,7 @@ public final class DockerConfigCredentials {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw new ImageException(file + " is not valid JSON; fix it or run docker login again");
         }

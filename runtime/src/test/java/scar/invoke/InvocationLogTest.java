@@ -11,17 +11,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scar.exec.ProotExecutor;
 import scar.image.Image;
 import scar.image.ImageConfig;
-import scar.image.ImageRef;
 import scar.image.ImageStore;
 import scar.image.ImageException;
 import scar.testing.BusyboxRootfs;
+import scar.testing.CachedImages;
 
 /** The Lambda-shaped record every invocation writes: START, lines as they come, END, REPORT. */
 class InvocationLogTest {
@@ -42,23 +41,7 @@ class InvocationLogTest {
 
     /** One cached image, by id; nothing to pull. */
     static ImageStore images() {
-        Image image = new Image("sha256:feed", "test/busybox:latest", BUSYBOX, rootfs);
-        return new ImageStore() {
-            @Override
-            public Image pull(ImageRef ref) {
-                throw new ImageException("no registry in this test");
-            }
-
-            @Override
-            public Image load(Path archive) {
-                throw new ImageException("no archive in this test");
-            }
-
-            @Override
-            public Optional<Image> find(String imageId) {
-                return image.id().equals(imageId) ? Optional.of(image) : Optional.empty();
-            }
-        };
+        return new CachedImages(new Image("sha256:feed", "test/busybox:latest", BUSYBOX, rootfs));
     }
 
     /** Keeps each line with the time it was written. */

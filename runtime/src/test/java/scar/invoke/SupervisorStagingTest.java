@@ -6,62 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scar.exec.ProotExecutor;
-import scar.image.Image;
-import scar.image.ImageConfig;
-import scar.image.ImageRef;
-import scar.image.ImageStore;
 import scar.storage.LocalObjectStorage;
 import scar.storage.ObjectInfo;
-import scar.testing.BusyboxRootfs;
 
 /** The container side of bucket triggers, with real proot over a busybox root filesystem. */
-class SupervisorStagingTest {
-    @TempDir
-    static Path shared;
-    static Image image;
-
-    @TempDir
-    Path home;
-
-    @BeforeAll
-    static void rootfs() {
-        Path rootfs = BusyboxRootfs.create(shared.resolve("rootfs"));
-        image = new Image("sha256:feed", "test/busybox", new ImageConfig(List.of(), List.of("/bin/true"), List.of(), "", ""), rootfs);
-    }
-
-    private final ImageStore images = new ImageStore() {
-        @Override
-        public Image pull(ImageRef ref) {
-            throw new AssertionError("no pull expected");
-        }
-
-        @Override
-        public Image load(Path archive) {
-            throw new AssertionError("no load expected");
-        }
-
-        @Override
-        public Optional<Image> find(String imageId) {
-            return Optional.of(image);
-        }
-    };
-
+class SupervisorStagingTest extends StagedRunsTestBase {
     private LocalObjectStorage storage() throws Exception {
-        LocalObjectStorage storage = new LocalObjectStorage(home.resolve("buckets"));
-        storage.createBucket("bkt");
+        LocalObjectStorage storage = bucket();
         storage.put("bkt", "input/docs/a.txt", Files.writeString(home.resolve("a.txt"), "one two three\n"));
         return storage;
     }
 
     private StagedInvocation invoke(LocalObjectStorage storage, String script, int timeout, String rid) {
-        FunctionSpec fn = new FunctionSpec("f", "test/busybox", "sha256:feed", 128, timeout, 0, null, Map.of(), null);
-        Supervisor supervisor = new Supervisor(images, new ProotExecutor(), home.resolve("work"));
-        return supervisor.invoke(fn, new InvocationRequest(rid, script, List.of(), Map.of()), storage,
+        return supervisor().invoke(function(timeout), new InvocationRequest(rid, script, List.of(), Map.of()), storage,
                 new StorageTrigger("bkt", "input/docs/a.txt"), line -> { });
     }
 

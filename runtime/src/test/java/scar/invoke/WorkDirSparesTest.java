@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scar.testing.ConcurrentRuns;
 
 /** Work directories reused as spares by many runs at once: each run always has a directory of its own. */
 class WorkDirSparesTest {
@@ -19,42 +16,27 @@ class WorkDirSparesTest {
 
     @Test
     void concurrentRunsNeverShareAWorkDirectory() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<List<String>>> results = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            int thread = t;
-            results.add(pool.submit(() -> {
-                List<String> problems = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    String rid = "r-" + thread + "-" + i;
-                    try (WorkDir work = WorkDir.create(root, rid)) {
-                        work.write("mine", rid);
-                        Path input = work.mkdir("input");
-                        Files.writeString(input.resolve("in"), rid);
-                        Files.writeString(work.path().resolve("output").resolve(rid), rid);
-                        Thread.yield();
-                        try (var left = Files.list(work.path().resolve("output"))) {
-                            List<String> names = left.map(p -> p.getFileName().toString()).toList();
-                            if (!names.equals(List.of(rid))) {
-                                problems.add(rid + " sees output " + names);
-                            }
-                        }
-                        if (!Files.readString(work.path().resolve("mine")).equals(rid)
-                                || !Files.readString(input.resolve("in")).equals(rid)) {
-                            problems.add(rid + " sees another run's files");
-                        }
-                    } catch (RuntimeException e) {
-                        problems.add(rid + ": " + e);
+        List<String> problems = ConcurrentRuns.problems(8, 800, (i, found) -> {
+            String rid = "r-" + i;
+            try (WorkDir work = WorkDir.create(root, rid)) {
+                work.write("mine", rid);
+                Path input = work.mkdir("input");
+                Files.writeString(input.resolve("in"), rid);
+                Files.writeString(work.path().resolve("output").resolve(rid), rid);
+                Thread.yield();
+                try (var left = Files.list(work.path().resolve("output"))) {
+                    List<String> names = left.map(p -> p.getFileName().toString()).toList();
+                    if (!names.equals(List.of(rid))) {
+                        found.add(rid + " sees output " + names);
                     }
                 }
-                return problems;
-            }));
-        }
-        List<String> problems = new ArrayList<>();
-        for (Future<List<String>> f : results) {
-            problems.addAll(f.get());
-        }
-        pool.shutdown();
+                if (!Files.readString(work.path().resolve("mine")).equals(rid)
+                        || !Files.readString(input.resolve("in")).equals(rid)) {
+                    found.add(rid + " sees another run's files");
+                }
+            }
+        });
+
         assertThat(problems).isEmpty();
     }
 

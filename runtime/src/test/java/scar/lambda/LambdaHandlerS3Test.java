@@ -11,24 +11,17 @@ import scar.invoke.FunctionSpec;
 import scar.testing.MotoServer;
 import scar.testing.TestImages;
 import scar.testing.TestRegistry;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,10 +47,7 @@ class LambdaHandlerS3Test {
         registry = TestRegistry.start(shared.resolve("registry"));
         image = new TestImages(shared.resolve("images")).push(registry, "s3fn:1");
         moto = MotoServer.start(shared.resolve("moto"));
-        s3 = S3Client.builder().region(Region.of(MotoServer.REGION)).endpointOverride(URI.create(moto.endpoint()))
-                .forcePathStyle(true).httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .build();
+        s3 = moto.configure(S3Client.builder()).forcePathStyle(true).build();
     }
 
     @AfterAll

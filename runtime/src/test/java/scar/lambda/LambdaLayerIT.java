@@ -13,15 +13,10 @@ import scar.testing.MotoServer;
 import scar.testing.TestImages;
 import scar.testing.TestRegistry;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
-import java.net.URI;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,10 +142,7 @@ class LambdaLayerIT {
         writeTaskRoot(task, new FunctionSpec("layer-fn", image, null, 128, 60, 5, "", Map.of(),
                 "rev < \"$INPUT_FILE_PATH\" > \"$TMP_OUTPUT_DIR/reversed.txt\""));
         try (MotoServer moto = MotoServer.start(shared.resolve("moto"));
-             S3Client s3 = S3Client.builder().region(Region.US_EAST_1).endpointOverride(URI.create(moto.endpoint()))
-                     .forcePathStyle(true).httpClientBuilder(UrlConnectionHttpClient.builder())
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                     .build()) {
+             S3Client s3 = moto.configure(S3Client.builder()).forcePathStyle(true).build()) {
             s3.createBucket(b -> b.bucket("layer-bucket"));
             s3.putObject(b -> b.bucket("layer-bucket").key("input/in.txt"), RequestBody.fromString("abc\n"));
             Map<String, String> env = new java.util.HashMap<>(MotoServer.CREDENTIALS);

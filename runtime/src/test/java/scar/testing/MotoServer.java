@@ -1,5 +1,12 @@
 package scar.testing;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -49,6 +56,20 @@ public final class MotoServer implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT}: the endpoint_url of every service. */
     public String endpoint() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * An SDK client builder pointed at this server: its endpoint, {@link #REGION}, moto's
+     * credentials and the URL-connection HTTP client scar ships. The caller adds what the
+     * service needs ({@code forcePathStyle(true)} for S3, {@code Region.AWS_GLOBAL} for IAM)
+     * and builds it.
+     */
+    public <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder) {
+        builder.endpointOverride(URI.create(endpoint())).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        CREDENTIALS.get("AWS_ACCESS_KEY_ID"), CREDENTIALS.get("AWS_SECRET_ACCESS_KEY"))));
+        builder.httpClientBuilder(UrlConnectionHttpClient.builder());
+        return builder;
     }
 
     /** Forgets every resource and every queued result (~12 ms). */

@@ -11,18 +11,27 @@ package scar.logs;
  *                  (CloudWatch: the line is then placed by the START and REPORT around it)
  */
 public record LogEvent(String id, String function, String stream, long timestamp, String requestId, String message) {
-    /** The START line of an invocation. */
+    /** The START line of an invocation (or its JSON-format twin, a platform.start record). */
     public boolean isStart() {
-        return message.startsWith("START RequestId: ");
+        return message.startsWith("START RequestId: ") || platform().filter(r -> r.isPlatform("platform.start")).isPresent();
     }
 
-    /** The REPORT line of an invocation: the last line of its record. */
+    /** The REPORT line of an invocation: the last line of its record (JSON format: platform.report). */
     public boolean isReport() {
-        return message.startsWith("REPORT RequestId: ");
+        return message.startsWith("REPORT RequestId: ") || platform().filter(r -> r.isPlatform("platform.report")).isPresent();
     }
 
-    /** The request a START, END or REPORT line names, or null for other lines. */
+    /** Lambda's own record in the JSON log format; never for plain text lines, which are not parsed. */
+    java.util.Optional<LambdaJsonRecord> platform() {
+        return message.startsWith("{") ? LambdaJsonRecord.of(message).filter(r -> r.type() != null)
+                : java.util.Optional.empty();
+    }
+
+    /** The request a START, END or REPORT line (or platform record) names, or null for other lines. */
     public String markedRequestId() {
+        if (message.startsWith("{")) {
+            return platform().map(LambdaJsonRecord::requestId).orElse(null);
+        }
         for (String marker : new String[]{"START RequestId: ", "END RequestId: ", "REPORT RequestId: "}) {
             if (message.startsWith(marker)) {
                 int from = marker.length();

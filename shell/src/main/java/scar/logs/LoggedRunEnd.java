@@ -8,7 +8,8 @@ import java.util.OptionalInt;
  * How one invocation ended, read from its own log lines (START to REPORT) where nothing else
  * tells (an Event invocation on Lambda): the handler's {@link ExitCodeLine} is its last line
  * before END, so only a code on the last line before END counts (a container printing the same
- * text earlier does not); without one, the run failed, and the log's own words say why.
+ * text earlier does not); without one, the run failed, and the log's own words say why. Both of
+ * Lambda's log formats are read: plain text, and JSON records ({@link LambdaJsonRecord}).
  */
 public final class LoggedRunEnd {
     private OptionalInt exitCode = OptionalInt.empty();
@@ -18,17 +19,20 @@ public final class LoggedRunEnd {
 
     /** Takes the invocation's next line, in order. */
     public void see(LogEvent event) {
-        String message = event.message();
         if (event.isReport()) {
-            int at = message.indexOf("Status: ");
+            String report = event.message();
+            int at = report.indexOf("Status: ");
             if (at >= 0) {
-                status = message.substring(at + "Status: ".length()).split("\t", 2)[0].strip();
+                status = report.substring(at + "Status: ".length()).split("\t", 2)[0].strip();
             }
+            event.platform().map(LambdaJsonRecord::status).ifPresent(json -> status = json);
             return;
         }
-        if (event.isStart() || event.markedRequestId() != null) {
+        if (event.markedRequestId() != null || event.platform().isPresent()) {
             return; // START, END: Lambda's own markers, not the handler's last line
         }
+        // The JSON log format wraps the handler's line in a record: its message is the line.
+        String message = LambdaJsonRecord.message(event.message());
         exitCode = ExitCodeLine.parse(message);
         if (exitCode.isPresent()) {
             return;

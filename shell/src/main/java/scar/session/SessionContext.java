@@ -217,6 +217,27 @@ public final class SessionContext {
         }
     }
 
+    /**
+     * Closes every target this session built, its own and those of one-command overrides
+     * ({@code --target local run --async …} must finish its run before a one-shot scar exits;
+     * an aws target lets go of its SDK clients). Each once, best effort; a later command builds
+     * them again.
+     */
+    public void closeTargets() {
+        List<Target> built;
+        synchronized (this) {
+            built = new ArrayList<>(targets.values());
+            targets.clear();
+        }
+        for (Target target : built) {
+            try {
+                target.close();
+            } catch (RuntimeException e) {
+                // The session is ending: one target failing to close must not keep the others open.
+            }
+        }
+    }
+
     /** Counts nested {@code script} commands; false (and no change) when {@code max} are already running. */
     public synchronized boolean enterScript(int max) {
         if (scriptDepth >= max) {

@@ -63,8 +63,9 @@ public final class ScarMain {
         }
         CommandRunner runner = new CommandRunner(session);
         String first = args.get(0);
-        // Closing the target waits for invocations started with run --async.
-        try (var target = session.target()) {
+        // Closing the targets waits for invocations started with run --async, on the session's
+        // target and on any one-command override (--target local …) alike, and frees AWS clients.
+        try {
             // a word that is a command stays a command, even if a file of that name is around
             if (ScriptRunner.isScriptArgument(first)
                     || !CommandRunner.commandNames().contains(first) && Shebang.isScarScript(first)) {
@@ -72,6 +73,8 @@ public final class ScarMain {
                 return new ScriptRunner(runner, console, environment).run(file, args.subList(1, args.size()));
             }
             return runner.execute(args);
+        } finally {
+            session.context().closeTargets();
         }
     }
 

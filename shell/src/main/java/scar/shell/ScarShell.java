@@ -48,6 +48,8 @@ final class ScarShell extends Shell {
             return super.complete(context);
         }
         String prefix = context.currentWordUpToCursor();
+        // Raw values: JLine escapes them as the shell's parser says (ShellParser), so a key or
+        // path with a space stays one word; Spring Shell's own quoting would escape them twice.
         return completer.complete(words, index, prefix == null ? "" : prefix).stream()
                 .map(candidate -> new CompletionProposal(candidate.value()).complete(candidate.complete()).dontQuote(true))
                 .toList();

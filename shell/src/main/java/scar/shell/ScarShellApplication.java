@@ -70,6 +70,17 @@ public class ScarShellApplication {
                 java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), report).start();
     }
 
+    /**
+     * The line reader's parser: this one lets TAB escape a completed word with a space (see
+     * ShellParser). Spring Shell defines its own unconditionally, as "parser" (a name that may not
+     * be overridden): this one is primary, so the line reader takes it and Spring Shell's is never made.
+     */
+    @Bean
+    @Primary
+    org.jline.reader.Parser scarParser() {
+        return ShellParser.create();
+    }
+
     @Bean
     CommandRunner commandRunner(Session session) {
         return new CommandRunner(session);

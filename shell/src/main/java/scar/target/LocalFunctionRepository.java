@@ -1,7 +1,6 @@
 package scar.target;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import scar.invoke.FunctionSpec;
 
 import java.io.IOException;
@@ -35,7 +34,8 @@ public final class LocalFunctionRepository {
     }
 
     private final Path directory;
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made by the first read or write: {@code ls} of an empty folder, or a command on buckets, needs none. */
+    private volatile ObjectMapper json;
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
     public LocalFunctionRepository(Path directory) {
@@ -49,7 +49,7 @@ public final class LocalFunctionRepository {
             Files.createDirectories(directory);
             Path temp = Files.createTempFile(directory, ".new-", ".json");
             try {
-                json.writeValue(temp.toFile(), function);
+                json().writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), function);
                 // A hard link is created atomically and fails if the name is taken.
                 Files.createLink(file, temp);
             } finally {
@@ -71,7 +71,7 @@ public final class LocalFunctionRepository {
             if (known != null && known.matches(attributes)) {
                 return Optional.of(known.function());
             }
-            FunctionSpec function = json.readValue(file.toFile(), FunctionSpec.class);
+            FunctionSpec function = json().readValue(file.toFile(), FunctionSpec.class);
             parsed.put(name, new Parsed(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(), function));
             return Optional.of(function);
         } catch (java.io.FileNotFoundException | NoSuchFileException e) {
@@ -108,6 +108,19 @@ public final class LocalFunctionRepository {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private ObjectMapper json() {
+        ObjectMapper mapper = json;
+        if (mapper == null) {
+            synchronized (this) {
+                if (json == null) {
+                    json = new ObjectMapper();
+                }
+                mapper = json;
+            }
+        }
+        return mapper;
     }
 
     private Path fileOf(String name) {

@@ -5,9 +5,6 @@ import scar.commands.Session;
 import scar.shell.SessionFactory;
 import scar.shell.StandardConsole;
 import scar.testing.MotoServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
@@ -16,7 +13,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,12 +50,8 @@ public final class AwsLogFollowBench {
         }
         Path home = Files.createTempDirectory("scar-bench-awslog-");
         try (MotoServer moto = MotoServer.start(home.resolve("moto"))) {
-            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-            URI endpoint = URI.create(moto.endpoint());
-            CloudWatchLogsClient logs = CloudWatchLogsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                    .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            IamClient iam = IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL)
-                    .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            CloudWatchLogsClient logs = moto.configure(CloudWatchLogsClient.builder()).build();
+            IamClient iam = moto.configure(IamClient.builder()).region(Region.AWS_GLOBAL).build();
             String role = iam.createRole(b -> b.roleName("scar-bench").assumeRolePolicyDocument("{}")).role().arn();
             Map<String, String> environment = new HashMap<>(MotoServer.CREDENTIALS);
             environment.put("SCAR_CONFIG_FOLDER", home.toString());

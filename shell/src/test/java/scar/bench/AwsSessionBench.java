@@ -5,10 +5,7 @@ import scar.commands.Session;
 import scar.shell.SessionFactory;
 import scar.shell.StandardConsole;
 import scar.testing.MotoServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -22,7 +19,6 @@ import software.amazon.awssdk.services.lambda.model.Layer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,12 +46,8 @@ public final class AwsSessionBench {
         int oneShotRuns = Integer.parseInt(args[2]);
         Path work = Files.createTempDirectory("scar-aws-bench");
         try (MotoServer moto = MotoServer.start(work.resolve("moto"))) {
-            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-            URI endpoint = URI.create(moto.endpoint());
-            LambdaClient lambda = LambdaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                    .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            IamClient iam = IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL)
-                    .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            LambdaClient lambda = moto.configure(LambdaClient.builder()).build();
+            IamClient iam = moto.configure(IamClient.builder()).region(Region.AWS_GLOBAL).build();
             String role = iam.createRole(b -> b.roleName("scar-bench").assumeRolePolicyDocument("{}")).role().arn();
             Path home = Files.createDirectories(work.resolve("home"));
             Files.writeString(home.resolve("scar.cfg"), "[scar]\ntarget = aws\nendpoint_url = " + moto.endpoint()
@@ -95,8 +87,7 @@ public final class AwsSessionBench {
                     .payload(SdkBytes.fromUtf8String("{}"))));
             double sessionAsync = median(runs, () -> check(shell.execute(List.of("run", "--async", "bench")), "run --async"));
             // log: the function's group, seeded as Lambda would write it; the command's calls are FilterLogEvents.
-            CloudWatchLogsClient logs = CloudWatchLogsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                    .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            CloudWatchLogsClient logs = moto.configure(CloudWatchLogsClient.builder()).build();
             logs.createLogGroup(b -> b.logGroupName("/aws/lambda/bench"));
             logs.createLogStream(b -> b.logGroupName("/aws/lambda/bench").logStreamName("2026/11/28/[$LATEST]abc"));
             long now = System.currentTimeMillis();
@@ -107,8 +98,7 @@ public final class AwsSessionBench {
             double sessionLog = median(runs, () -> check(shell.execute(List.of("log", "bench")), "log"));
 
             // put and get: one small file; the commands check the bucket/object, then transfer it.
-            S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                    .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            S3Client s3 = moto.configure(S3Client.builder()).forcePathStyle(true).build();
             s3.createBucket(b -> b.bucket("bench-bucket"));
             Path file = Files.writeString(work.resolve("small.txt"), "x".repeat(1024));
             Path into = Files.createDirectories(work.resolve("into"));

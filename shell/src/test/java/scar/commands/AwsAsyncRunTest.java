@@ -1,33 +1,13 @@
 package scar.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scar.testing.MotoServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
-import software.amazon.awssdk.services.lambda.model.Layer;
-import software.amazon.awssdk.core.SdkBytes;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -40,67 +20,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * logged. moto neither runs Event invocations nor logs them: the recording proxy shows what
  * reached Lambda and the id it answered with, and the test writes the log Lambda would write.
  */
-class AwsAsyncRunTest extends CommandTestBase {
-    static final String IMAGE = "127.0.0.1:5000/cowsay:1";
+class AwsAsyncRunTest extends AwsCommandTestBase {
     static final String STREAM = "2026/11/28/[$LATEST]0123abcd";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path shared;
-    static MotoServer moto;
-    static RecordingProxy proxy;
-    static CloudWatchLogsClient logs;
-    static IamClient iam;
-    static LambdaClient lambda;
-
-    @BeforeAll
-    static void startMoto() throws IOException {
-        moto = MotoServer.start(shared.resolve("moto"));
-        proxy = new RecordingProxy(moto.endpoint());
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        URI endpoint = URI.create(moto.endpoint());
-        logs = CloudWatchLogsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        lambda = LambdaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        iam = IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (moto != null) {
-            moto.close();
-        }
-    }
-
     @BeforeEach
-    void freshAccountWithAFunction() throws IOException {
-        moto.reset();
-        moto.lambdaDockerMode(true);
-        String roleArn = iam.createRole(b -> b.roleName("scar-test").assumeRolePolicyDocument("""
-                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""")).role().arn();
-        Files.writeString(home.resolve("scar.cfg"), "[scar]\ntarget = aws\nendpoint_url = " + proxy.endpoint()
-                + "\nlambda_region = us-east-1\nlambda_role = " + roleArn + "\nlog_poll_ms = 100\n");
+    void aFunction() throws IOException {
+        awsConfigAt(proxy().endpoint(), "lambda_region = us-east-1", "lambda_role = " + createRole(), "log_poll_ms = 100");
         Outcome init = scar("init", "-n", "hello", IMAGE);
         assertThat(init.exitCode()).as(init.err()).isZero();
         mirrorToSimpleMode("hello");
     }
 
-    @Override
-    Map<String, String> environment() {
-        Map<String, String> environment = new HashMap<>(MotoServer.CREDENTIALS);
-        environment.put("SCAR_CONFIG_FOLDER", home.toString());
-        return environment;
-    }
-
     @Test
     void runAsyncSendsTheScarEventAsAnEventInvocationAndReturnsAtOnceWithLambdasRequestId() throws Exception {
         Path script = Files.writeString(home.resolve("show.sh"), "echo \"$A $B\"\n");
-        int before = proxy.invocations().size();
+        int before = proxy().invocations().size();
 
         long start = System.nanoTime();
         Outcome run = scar("run", "--async", "-e", "A=1", "-e", "B=two words", "-s", script.toString(), "hello",
@@ -109,7 +44,7 @@ class AwsAsyncRunTest extends CommandTestBase {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(seconds).as("returns without waiting for the run").isLessThan(30);
-        var invocations = proxy.invocations().subList(before, proxy.invocations().size());
+        var invocations = proxy().invocations().subList(before, proxy().invocations().size());
         assertThat(invocations).singleElement().satisfies(i -> {
             assertThat(i.function()).isEqualTo("hello");
             assertThat(i.type()).isEqualTo("Event");
@@ -130,7 +65,7 @@ class AwsAsyncRunTest extends CommandTestBase {
         Outcome run = scar("run", "--async", "hello", "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        List<RecordingProxy.Invocation> invocations = proxy.invocations();
+        List<RecordingProxy.Invocation> invocations = proxy().invocations();
         String id = invocations.get(invocations.size() - 1).requestId();
         assertThat(JSON.readTree(run.out())).isEqualTo(JSON.createObjectNode().put("RequestId", id));
     }
@@ -144,7 +79,7 @@ class AwsAsyncRunTest extends CommandTestBase {
 
     @Test
     void runAsyncFollowPrintsTheRunsLogAndEndsWithTheExitCodeTheHandlerLogged() throws Exception {
-        int before = proxy.invocations().size();
+        int before = proxy().invocations().size();
         CompletableFuture<Outcome> following = CompletableFuture.supplyAsync(() -> scar("run", "--async", "-f", "hello"));
         String id = lambdaRequestId(before, following);
         seed("START RequestId: other Version: $LATEST", "not mine", "scar: Exit Code: 9", "END RequestId: other",
@@ -164,8 +99,22 @@ class AwsAsyncRunTest extends CommandTestBase {
     }
 
     @Test
+    void runAsyncFollowReadsTheExitCodeFromLambdasJsonLogFormatToo() throws Exception {
+        int before = proxy().invocations().size();
+        CompletableFuture<Outcome> following = CompletableFuture.supplyAsync(() -> scar("run", "--async", "-f", "hello"));
+        String id = lambdaRequestId(before, following);
+        String[] run = scar.logs.JsonFormatRun.lines(id, "success", "moo", "scar: Exit Code: 3");
+        seed(run);
+
+        Outcome outcome = following.get(120, TimeUnit.SECONDS);
+
+        assertThat(outcome.exitCode()).as(outcome.err()).isEqualTo(3);
+        assertThat(outcome.out().lines()).containsExactly(run);
+    }
+
+    @Test
     void aRunThatFailedOnLambdaEndsFollowWithExitOneAndTheLogsReasonOnOneLine() throws Exception {
-        int before = proxy.invocations().size();
+        int before = proxy().invocations().size();
         CompletableFuture<Outcome> following = CompletableFuture.supplyAsync(() -> scar("run", "-f", "hello"));
         String id = lambdaRequestId(before, following);
         seed("START RequestId: " + id + " Version: $LATEST", "scar: pulling image " + IMAGE,
@@ -189,7 +138,7 @@ class AwsAsyncRunTest extends CommandTestBase {
             if (run.isDone()) {
                 throw new AssertionError("run ended before its Event invocation was seen: " + run.join());
             }
-            List<RecordingProxy.Invocation> invocations = proxy.invocations();
+            List<RecordingProxy.Invocation> invocations = proxy().invocations();
             if (invocations.size() > before) {
                 RecordingProxy.Invocation invocation = invocations.get(before);
                 assertThat(invocation.type()).isEqualTo("Event");
@@ -200,43 +149,8 @@ class AwsAsyncRunTest extends CommandTestBase {
         throw new AssertionError("no Event invocation reached Lambda");
     }
 
-    /**
-     * moto's simple mode answers Invoke (Event: 202) only for functions made on its side: the
-     * same function again there (AwsInvocationsTest does the same).
-     */
-    private static void mirrorToSimpleMode(String name) {
-        FunctionConfiguration configuration = lambda.getFunction(b -> b.functionName(name)).configuration();
-        Map<String, String> tags = lambda.listTags(t -> t.resource(configuration.functionArn())).tags();
-        moto.lambdaDockerMode(false);
-        lambda.createFunction(b -> b.functionName(name).runtime(configuration.runtime())
-                .handler(configuration.handler()).role(configuration.role())
-                .layers(configuration.layers().stream().map(Layer::arn).toList())
-                .environment(e -> e.variables(configuration.environment().variables()))
-                .tags(tags)
-                .code(c -> c.zipFile(SdkBytes.fromByteArray(zip()))));
-    }
-
-    private static byte[] zip() {
-        try {
-            var bytes = new java.io.ByteArrayOutputStream();
-            try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
-                zip.putNextEntry(new java.util.zip.ZipEntry("x.txt"));
-                zip.write("x".getBytes());
-                zip.closeEntry();
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** What Lambda would write for the run: one stream, lines a millisecond apart, as they come. */
     private static void seed(String... messages) {
-        logs.createLogGroup(b -> b.logGroupName("/aws/lambda/hello"));
-        logs.createLogStream(b -> b.logGroupName("/aws/lambda/hello").logStreamName(STREAM));
-        long t = System.currentTimeMillis();
-        List<InputLogEvent> events = Arrays.stream(messages).map(m -> InputLogEvent.builder()
-                .timestamp(t).message(m + "\n").build()).toList();
-        logs.putLogEvents(b -> b.logGroupName("/aws/lambda/hello").logStreamName(STREAM).logEvents(events));
+        seedLog("hello", STREAM, System.currentTimeMillis(), messages);
     }
 }

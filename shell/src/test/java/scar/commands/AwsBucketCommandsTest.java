@@ -1,72 +1,22 @@
 package scar.commands;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import scar.testing.MotoServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** put, get and ls -b on the aws target, through the shell's commands, against a real moto_server's S3. */
-class AwsBucketCommandsTest extends CommandTestBase {
-    @TempDir
-    static Path shared;
-    static MotoServer moto;
-    static S3Client s3;
-    static software.amazon.awssdk.services.lambda.LambdaClient lambda;
-    static software.amazon.awssdk.services.iam.IamClient iam;
-
-    @BeforeAll
-    static void startMoto() {
-        moto = MotoServer.start(shared.resolve("moto"));
-        s3 = S3Client.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        lambda = software.amazon.awssdk.services.lambda.LambdaClient.builder().endpointOverride(URI.create(moto.endpoint()))
-                .region(Region.US_EAST_1).credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        iam = software.amazon.awssdk.services.iam.IamClient.builder().endpointOverride(URI.create(moto.endpoint()))
-                .region(Region.AWS_GLOBAL).credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
-        }
-    }
-
+class AwsBucketCommandsTest extends AwsCommandTestBase {
     @BeforeEach
-    void freshAccount() throws IOException {
-        moto.reset();
-        Files.writeString(home.resolve("scar.cfg"), "[scar]\ntarget = aws\nendpoint_url = " + moto.endpoint()
-                + "\nlambda_region = us-east-1\n");
-    }
-
-    @Override
-    Map<String, String> environment() {
-        Map<String, String> environment = new HashMap<>(MotoServer.CREDENTIALS);
-        environment.put("SCAR_CONFIG_FOLDER", home.toString());
-        return environment;
+    void awsTarget() throws IOException {
+        awsConfig("lambda_region = us-east-1");
     }
 
     @Test
@@ -173,12 +123,9 @@ class AwsBucketCommandsTest extends CommandTestBase {
         scar("get", "-b", "bkt/nothing", "-p", home.toString()).failsWithOneClearLine("nothing found at bkt/nothing");
     }
 
-    /** A function on moto's Lambda (docker mode: layers), as init makes it. */
+    /** The role init needs to make a function on moto's Lambda. */
     void useRole() throws IOException {
-        moto.lambdaDockerMode(true);
-        String roleArn = iam.createRole(b -> b.roleName("scar-test").assumeRolePolicyDocument("""
-                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""")).role().arn();
-        Files.writeString(home.resolve("scar.cfg"), "lambda_role = " + roleArn + "\n", java.nio.file.StandardOpenOption.APPEND);
+        awsConfig("lambda_region = us-east-1", "lambda_role = " + createRole());
     }
 
     static final String TOPIC = "arn:aws:sns:us-east-1:" + MotoServer.ACCOUNT + ":keep-me";
@@ -195,7 +142,7 @@ class AwsBucketCommandsTest extends CommandTestBase {
         useRole();
         existingNotification("events");
 
-        Outcome init = scar("init", "-n", "worker", "-es", "events", "127.0.0.1:5000/cowsay:1");
+        Outcome init = scar("init", "-n", "worker", "-es", "events", IMAGE);
 
         assertThat(init.exitCode()).as(init.err()).isZero();
         assertThat(init.out()).contains("Bucket 'events' bound");
@@ -227,8 +174,8 @@ class AwsBucketCommandsTest extends CommandTestBase {
     void initCreatesAMissingBucketAndRmToleratesItsNotificationOrBucketBeingGone() throws Exception {
         useRole();
 
-        assertThat(scar("init", "-n", "one", "-es", "fresh", "127.0.0.1:5000/cowsay:1").exitCode()).isZero();
-        assertThat(scar("init", "-n", "two", "-es", "gone", "127.0.0.1:5000/cowsay:1").exitCode()).isZero();
+        assertThat(scar("init", "-n", "one", "-es", "fresh", IMAGE).exitCode()).isZero();
+        assertThat(scar("init", "-n", "two", "-es", "gone", IMAGE).exitCode()).isZero();
         assertThat(s3.getBucketNotificationConfiguration(b -> b.bucket("fresh")).lambdaFunctionConfigurations()).hasSize(1);
         // Someone cleared the first bucket's notifications and deleted the second bucket.
         s3.putBucketNotificationConfiguration(b -> b.bucket("fresh").notificationConfiguration(n -> { }));

@@ -1,97 +1,46 @@
 package scar.commands;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scar.config.ConfigException;
 import scar.lambda.FunctionConfig;
 import scar.testing.MotoServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.Layer;
 import software.amazon.awssdk.services.lambda.model.Runtime;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** init, ls, run and rm on the aws target, through the shell's commands, against a real moto_server. */
-class AwsFunctionLifecycleTest extends CommandTestBase {
-    static final String IMAGE = "127.0.0.1:5000/cowsay:1";
-
-    @TempDir
-    static Path shared;
-    static MotoServer moto;
-    static LambdaClient lambda;
-    static CloudWatchLogsClient logs;
-    static IamClient iam;
-
+class AwsFunctionLifecycleTest extends AwsCommandTestBase {
     String roleArn;
     /** AWS_ENDPOINT_URL of the session, when a test sets it. */
     String endpointVariable;
 
-    @BeforeAll
-    static void startMoto() {
-        moto = MotoServer.start(shared.resolve("moto"));
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        URI endpoint = URI.create(moto.endpoint());
-        lambda = LambdaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        logs = CloudWatchLogsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        iam = IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
-        }
-    }
-
     @BeforeEach
-    void freshAccount() throws IOException {
-        moto.reset();
-        moto.lambdaDockerMode(true);
-        roleArn = iam.createRole(b -> b.roleName("scar-test").assumeRolePolicyDocument("""
-                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}""")).role().arn();
-        config("lambda_role = " + roleArn);
+    void aRole() throws IOException {
+        roleArn = createRole();
+        awsConfig("lambda_role = " + roleArn);
     }
 
     @Override
     Map<String, String> environment() {
-        Map<String, String> environment = new HashMap<>(MotoServer.CREDENTIALS);
-        environment.put("SCAR_CONFIG_FOLDER", home.toString());
+        Map<String, String> environment = new HashMap<>(super.environment());
         if (endpointVariable != null) {
             environment.put("AWS_ENDPOINT_URL", endpointVariable);
         }
         return environment;
-    }
-
-    void config(String... lines) throws IOException {
-        Files.writeString(home.resolve("scar.cfg"), "[scar]\ntarget = aws\nendpoint_url = " + moto.endpoint() + "\n"
-                + String.join("\n", lines) + "\n");
     }
 
     @Test
@@ -104,7 +53,7 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
         assertThat(local.exitCode()).as(local.err()).isZero();
         String localId = scar("ls").out().lines().filter(l -> l.startsWith("local-twin")).findFirst().orElseThrow()
                 .replaceAll(".*\\s([0-9a-f]{12})\\s*$", "$1");
-        config("lambda_role = " + roleArn);
+        awsConfig("lambda_role = " + roleArn);
 
         Outcome ls = scar("ls");
 
@@ -263,7 +212,7 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
 
     @Test
     void initWithoutARoleSaysHowToSetOne() throws IOException {
-        config();
+        awsConfig();
         scar("init", "-n", "hello", IMAGE).failsWithOneClearLine(
                 "no IAM role for Lambda functions: set lambda_role in scar.cfg");
         assertThat(lambda.listFunctions().functions()).isEmpty();
@@ -271,20 +220,20 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
 
     @Test
     void initWithARoleThatDoesNotExistFailsWithOneClearLine() throws IOException {
-        config("lambda_role = arn:aws:iam::" + MotoServer.ACCOUNT + ":role/missing");
+        awsConfig("lambda_role = arn:aws:iam::" + MotoServer.ACCOUNT + ":role/missing");
         scar("init", "-n", "hello", IMAGE).failsWithOneClearLine(
                 "Lambda cannot use lambda_role 'arn:aws:iam::" + MotoServer.ACCOUNT + ":role/missing'");
 
-        config("lambda_role = missing");
+        awsConfig("lambda_role = missing");
         scar("init", "-n", "hello", IMAGE).failsWithOneClearLine("IAM role 'missing' (lambda_role in scar.cfg) does not exist");
 
-        config("lambda_role = arn:aws:iam::12:role/x");
+        awsConfig("lambda_role = arn:aws:iam::12:role/x");
         scar("init", "-n", "hello", IMAGE).failsWithOneClearLine("is not an IAM role ARN");
     }
 
     @Test
     void aRoleNameIsLookedUpInIam() throws IOException {
-        config("lambda_role = scar-test");
+        awsConfig("lambda_role = scar-test");
         assertThat(scar("init", "-n", "hello", IMAGE).exitCode()).isZero();
         assertThat(lambda.getFunction(b -> b.functionName("hello")).configuration().role()).isEqualTo(roleArn);
     }
@@ -354,38 +303,9 @@ class AwsFunctionLifecycleTest extends CommandTestBase {
         return lines.get(0);
     }
 
-    /**
-     * moto's peer workaround: functions made in docker mode are invisible in simple mode, whose
-     * Invoke echoes. Copy the function there (its layer exists on the docker side, which simple
-     * mode's CreateFunction checks) and leave moto in simple mode.
-     */
-    private void mirrorToSimpleMode(String name) {
-        FunctionConfiguration configuration = lambda.getFunction(b -> b.functionName(name)).configuration();
-        moto.lambdaDockerMode(false);
-        lambda.createFunction(b -> b.functionName(name).runtime(configuration.runtime())
-                .handler(configuration.handler()).role(configuration.role())
-                .layers(configuration.layers().stream().map(Layer::arn).toList())
-                .environment(e -> e.variables(configuration.environment().variables()))
-                .code(c -> c.zipFile(SdkBytes.fromByteArray(zip("x.txt")))));
-    }
-
     private void createForeignFunction(String name) {
         lambda.createFunction(b -> b.functionName(name).runtime(Runtime.PYTHON3_12).handler("app.handler")
                 .role(roleArn).environment(e -> e.variables(Map.of(FunctionConfig.ENV_IMAGE, "looks-like-scar")))
                 .code(c -> c.zipFile(SdkBytes.fromByteArray(zip("app.py")))));
-    }
-
-    private static byte[] zip(String file) {
-        try {
-            var bytes = new ByteArrayOutputStream();
-            try (var zip = new ZipOutputStream(bytes)) {
-                zip.putNextEntry(new ZipEntry(file));
-                zip.write("x".getBytes());
-                zip.closeEntry();
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -41,6 +41,8 @@ class InteractiveShellIT {
         Path tarball = home.resolve("hello.tar");
         run(List.of(Path.of("..", "scripts", "sample-image").toAbsolutePath().toString(), tarball.toString()));
         run(List.of("java", "-jar", jar.toString(), "init", "-n", "hello-world", "-if", tarball.toString()));
+        Path photo = Files.writeString(home.resolve("cat 1.jpg"), "meow");
+        run(List.of("java", "-jar", jar.toString(), "put", "-b", "photos/input", "-p", photo.toString()));
     }
 
     @AfterEach
@@ -71,6 +73,13 @@ class InteractiveShellIT {
         tmux("send-keys", "-t", "it", "Enter");
         awaitScreen("Hello from scar");
         assertThat(screen()).contains("(oo)");
+
+        // a key with a space: TAB escapes it as it completes, and ls gets it as one word
+        tmux("send-keys", "-t", "it", "-l", "ls -b photos/input/c");
+        tmux("send-keys", "-t", "it", "Tab");
+        awaitScreen("ls -b photos/input/cat\\ 1.jpg");
+        tmux("send-keys", "-t", "it", "Enter");
+        awaitScreen("input/cat 1.jpg"); // the listing (the command line above shows the escaped word)
 
         tmux("send-keys", "-t", "it", "use hello-world", "Enter");
         awaitScreen("scar[local]:hello-world>");

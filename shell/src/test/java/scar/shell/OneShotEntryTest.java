@@ -51,4 +51,23 @@ class OneShotEntryTest {
         assertThat(scar("ls")).isEqualTo(1);
         assertThat(err.toString()).contains("unknown key 'nonsense'");
     }
+
+    @Test
+    void anAsyncRunOnAOneCommandTargetEndsBeforeOneShotScarReturns() throws Exception {
+        // The session's own target is aws (never reached here); the run goes to --target local.
+        Files.writeString(home.resolve("scar.cfg"), "[scar]\ntarget = aws\nlambda_region = us-east-1\n"
+                + "endpoint_url = http://127.0.0.1:9\n");
+        Path image = new scar.testing.TestImages(home.resolve("build")).dockerArchive("hello:1",
+                scar.testing.TestImages.Spec.cowsay());
+        Path script = Files.writeString(home.resolve("slow.sh"), "sleep 2\necho slept\n");
+        assertThat(scar("--target", "local", "init", "-n", "hello", "-s", script.toString(), "-if", image.toString()))
+                .as(err.toString()).isZero();
+
+        assertThat(scar("--target", "local", "run", "--async", "hello")).as(err.toString()).isZero();
+
+        // one-shot scar waited for the run (closing the override target) instead of cutting it off
+        out.getBuffer().setLength(0);
+        assertThat(scar("--target", "local", "log", "hello")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("slept").contains("Exit Code: 0");
+    }
 }

@@ -352,6 +352,12 @@ public final class AwsTarget implements Target {
         return clients.settings();
     }
 
+    /** Lets go of the SDK clients (their connections); a later call on this target makes new ones. */
+    @Override
+    public void close() {
+        clients.close();
+    }
+
     /** Deletes /aws/lambda/NAME; true when it was not there. */
     private boolean removeLogGroup(String name) {
         try {

@@ -9,11 +9,7 @@ import scar.logs.LogEvent;
 import scar.logs.LogNotFoundException;
 import scar.logs.LogQuery;
 import scar.testing.MotoServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.DescribeLogStreamsRequest;
@@ -55,9 +51,7 @@ class CloudWatchLogSourceTest {
     static void startMoto() {
         moto = MotoServer.start(shared.resolve("moto"));
         settings = new AwsSettings(null, MotoServer.REGION, URI.create(moto.endpoint()));
-        logs = CloudWatchLogsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        logs = moto.configure(CloudWatchLogsClient.builder()).build();
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package scar.target.aws;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import scar.storage.s3.S3ObjectStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scar.completion.CompletionCache;
@@ -10,11 +9,7 @@ import scar.storage.s3.S3ObjectStorage;
 import scar.session.TargetKey;
 import scar.target.Target;
 import scar.testing.MotoServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
@@ -39,10 +34,7 @@ class S3TabListingTest {
     @BeforeAll
     static void startMoto() {
         moto = MotoServer.start(shared.resolve("moto"));
-        s3 = S3Client.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        s3 = moto.configure(S3Client.builder()).forcePathStyle(true).build();
         AwsSettings settings = new AwsSettings(null, "us-east-1", URI.create(moto.endpoint()));
         storage = new S3ObjectStorage(s3, "us-east-1", (permission, e) -> AwsErrors.describe(settings, permission, e));
     }

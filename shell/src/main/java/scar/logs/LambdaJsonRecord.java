@@ -1,0 +1,65 @@
+package scar.logs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.Optional;
+
+/**
+ * One line of a function whose Lambda log format is JSON (LoggingConfig {@code LogFormat=JSON}):
+ * Lambda's own START/END/REPORT lines become platform records
+ * ({@code {"time":..,"type":"platform.start","record":{"requestId":..}}}) and the handler's lines
+ * application records ({@code {"timestamp":..,"level":..,"message":"scar: Exit Code: 3",..}}).
+ * The text format's readers look through these to the same facts, so {@code log -f} and
+ * {@code run --async -f} work on either format.
+ */
+record LambdaJsonRecord(String type, String requestId, String status, String message) {
+    /** Parsing is only for lines that look like a record: most lines are the container's plain text. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    /** The record a line holds, or empty for a plain text line (or JSON that is not Lambda's). */
+    static Optional<LambdaJsonRecord> of(String line) {
+        String text = line.strip();
+        if (!text.startsWith("{") || !text.endsWith("}")) {
+            return Optional.empty();
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+        if (node == null || !node.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode type = node.get("type");
+        JsonNode record = node.get("record");
+        if (type != null && type.isTextual() && type.asText().startsWith("platform.") && record != null
+                && record.isObject()) {
+            return Optional.of(new LambdaJsonRecord(type.asText(), text(record, "requestId"), text(record, "status"),
+                    null));
+        }
+        String message = text(node, "message");
+        return message == null ? Optional.empty() : Optional.of(new LambdaJsonRecord(null, null, null, message));
+    }
+
+    /** What a line says: the message of an application record, or the line itself. */
+    static String message(String line) {
+        if (line.indexOf('{') < 0) {
+            return line;
+        }
+        return of(line).map(LambdaJsonRecord::message).orElse(line);
+    }
+
+    boolean isPlatform(String platformType) {
+        return platformType.equals(type);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+}
