@@ -156,6 +156,24 @@ class ProotExecutorTest {
     }
 
     @Test
+    void aScriptThatForksWithoutPauseAtTheDeadlineLeavesNoProcessBehind() throws IOException {
+        // a process forked while the tree is being killed is the hard case: none may survive
+        String tag = uniqueTag();
+        long start = System.nanoTime();
+        ExecResult result = executor.run(sh("echo started; while :; do sleep " + tag + " & done", Duration.ofSeconds(1)),
+                line -> { });
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        List<String> left = processesWithArgument(tag);
+        left.forEach(line -> ProcessHandle.of(Long.parseLong(line.substring(0, line.indexOf(' '))))
+                .ifPresent(ProcessHandle::destroyForcibly));
+        assertThat(left).isEmpty();
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(137);
+        assertThat(result.output()).startsWith("started\n");
+        assertThat(took).isLessThan(Duration.ofSeconds(15)); // hundreds of processes to kill on a loaded machine
+    }
+
+    @Test
     void endsTheRunWhenTheMainProcessExitsAndKillsWhatItLeftBehind() throws IOException {
         long start = System.nanoTime();
         ExecResult result = run("sleep 4331 & /bin/busybox setsid sleep 4332 & echo bye; exit 5");
@@ -177,6 +195,11 @@ class ProotExecutorTest {
         assertThat(result.output()).startsWith("1\n2\n3\n");
         assertThat(lines).hasSize(1000).endsWith("1000");
         assertThat(result.exitCode()).isZero();
+    }
+
+    /** Unique to one run, so that the same test running elsewhere on the machine is not mistaken for this one. */
+    static String uniqueTag() {
+        return String.valueOf(java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
     }
 
     static List<String> processesWithArgument(String arg) throws IOException {
