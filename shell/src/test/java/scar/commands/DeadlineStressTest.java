@@ -20,6 +20,10 @@ class DeadlineStressTest {
     void theProotDeadlineCaseLeavesNoProcessBehindEveryTime(RepetitionInfo repetition) throws Exception {
         DeadlineTest test = new DeadlineTest();
         test.home = Files.createDirectory(dir.resolve("run" + repetition.getCurrentRepetition()));
-        test.aScriptWhoseBackgroundSleepsOutliveTheDeadlineLeavesNoProcessBehind("proot");
+        try {
+            test.aScriptWhoseBackgroundSleepsOutliveTheDeadlineLeavesNoProcessBehind("proot");
+        } finally {
+            test.closeSessions();
+        }
     }
 }
