@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  *   <li>It waits for every tracee. Like Docker, once the main process ends the rest are
  *       killed, so a forgotten background job cannot hold the invocation open.</li>
  *   <li>It ignores SIGTERM and killing it alone leaves tracees running: see {@link ProcessTree}.</li>
+ *   <li>It outlives scar: a JVM that dies mid-run left proot and its container running, traced,
+ *       re-parented to init. Its parent-death signal is set: see {@link ParentDeathSignal}.</li>
  *   <li>Where seccomp acceleration misbehaves, {@code PROOT_NO_SECCOMP=1} is needed. proot
  *       reads it in its first child just before that child execs the container's command with
  *       the same environment, so proot offers no way to keep it from the container. When a
@@ -59,6 +61,8 @@ public final class ProotExecutor implements ContainerExecutor {
 
     private final List<String> prootCommand;
     private final Optional<Path> setsid;
+    /** So that the container dies with scar, even on SIGKILL: see {@link ParentDeathSignal}. */
+    private final Optional<ParentDeathSignal> parentDeath;
     /** Then proot needs no -0 to show uid 0, and skips its emulation. */
     private final boolean hostIsRoot;
     private final long outputCap;
@@ -110,12 +114,14 @@ public final class ProotExecutor implements ContainerExecutor {
         // keep out, and every process is still found by parent and tracer (see ProcessTree).
         this.setsid = hasControllingTerminal() ? ProotExecutorPaths.onPath("setsid") : Optional.empty();
         this.hostIsRoot = "root".equals(System.getProperty("user.name"));
+        this.parentDeath = ParentDeathSignal.onPath();
     }
 
     private ProotExecutor(ProotExecutor base, Optional<Path> envHelper, boolean noSeccomp) {
         this.prootCommand = base.prootCommand;
         this.outputCap = base.outputCap;
         this.setsid = base.setsid;
+        this.parentDeath = base.parentDeath;
         this.hostIsRoot = base.hostIsRoot;
         this.envHelper = envHelper;
         this.noSeccomp = new AtomicBoolean(noSeccomp);
@@ -179,6 +185,8 @@ public final class ProotExecutor implements ContainerExecutor {
         // Own session and process group: no terminal signal reaches the container, and
         // processes that escape the parent chain are still found by group or session.
         setsid.ifPresent(s -> cmd.add(s.toString()));
+        // after setsid: were setsid to fork, a parent-death signal set before it would not be inherited
+        parentDeath.ifPresent(p -> cmd.addAll(p.prefix()));
         cmd.addAll(prootCommand);
         cmd.add("-v");
         cmd.add("1");

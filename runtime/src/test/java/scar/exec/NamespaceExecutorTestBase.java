@@ -81,7 +81,8 @@ abstract class NamespaceExecutorTestBase {
 
     @Test
     void killsEverythingAtTheTimeoutIncludingBackgroundProcesses() throws IOException {
-        String tag = sleepTag();
+        // unique to this run: the same test may be running elsewhere on the machine
+        String tag = sleepTag() + ProotExecutorTest.uniqueTag();
         long start = System.nanoTime();
         ExecResult result = run("sleep " + tag + "1 & /bin/busybox setsid sleep " + tag + "2 & echo started; sleep 1000",
                 Duration.ofSeconds(1), Map.of(), "0:0");

@@ -54,15 +54,26 @@ public final class LocalLogStore implements InvocationLog {
         Path dir = directoryOf(function.name());
         Path file = dir.resolve(LocalStreams.fileName(today()));
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
+            for (int attempt = 1; ; attempt++) {
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectories(dir);
+                }
+                if (Files.isSymbolicLink(file)) {
+                    throw new IOException("it is a symbolic link; scar writes only files of its own there");
+                }
+                try {
+                    // A stream, not a FileChannel: a channel is closed by an interrupt (Ctrl-C), and the
+                    // END and REPORT lines that follow the kill must still be written.
+                    return new AppendingLog(new FileOutputStream(file.toFile(), true), requestId, clock);
+                } catch (java.io.FileNotFoundException e) {
+                    // Every session prunes when it starts, removing a function's log directory while
+                    // it is empty: one starting (in this process or another) between the mkdir and
+                    // this open took the directory of a first invocation away. Make it again.
+                    if (attempt == 10 || Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                        throw e;
+                    }
+                }
             }
-            if (Files.isSymbolicLink(file)) {
-                throw new IOException("it is a symbolic link; scar writes only files of its own there");
-            }
-            // A stream, not a FileChannel: a channel is closed by an interrupt (Ctrl-C), and the
-            // END and REPORT lines that follow the kill must still be written.
-            return new AppendingLog(new FileOutputStream(file.toFile(), true), requestId, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the log of function '" + function.name() + "' to " + file
                     + ": " + e.getMessage(), e);

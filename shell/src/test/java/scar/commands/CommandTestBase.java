@@ -1,5 +1,6 @@
 package scar.commands;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import scar.shell.SessionFactory;
 import scar.shell.StandardConsole;
@@ -7,6 +8,7 @@ import scar.shell.StandardConsole;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class CommandTestBase {
     @TempDir
     Path home;
+
+    /** Every session a test opened, closed after it as scar closes its own on exit. */
+    private final List<Session> sessions = new ArrayList<>();
 
     record Outcome(int exitCode, String out, String err) {
         /** A user error: one line saying what was wrong (plus a usage hint for bad command lines), never a trace. */
@@ -39,7 +44,28 @@ abstract class CommandTestBase {
         StringWriter err = new StringWriter();
         var console = new StandardConsole(new PrintWriter(out, true), new PrintWriter(err, true), false);
         Session session = new SessionFactory(environment()).open(console);
+        synchronized (sessions) { // tests run commands from several threads
+            sessions.add(session);
+        }
         int exitCode = new CommandRunner(session).execute(List.of(words));
         return new Outcome(exitCode, out.toString(), err.toString());
+    }
+
+    /**
+     * Waits for what a test's sessions still run in the background (run --async) and stops their
+     * threads, as scar does when it exits, so that nothing of one test runs on into the next one.
+     */
+    @AfterEach
+    void closeSessions() {
+        List<Session> opened;
+        synchronized (sessions) {
+            opened = List.copyOf(sessions);
+            sessions.clear();
+        }
+        for (Session session : opened) {
+            try (var target = session.target()) {
+                session.context().close();
+            }
+        }
     }
 }

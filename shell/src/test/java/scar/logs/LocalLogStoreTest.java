@@ -50,6 +50,33 @@ class LocalLogStoreTest {
     }
 
     @Test
+    void aFirstInvocationIsLoggedWhileAnotherSessionStartsAndPrunesEmptyDirectories() throws Exception {
+        // Every session prunes at its start and removes a function's log directory when it is
+        // empty; a first invocation of a function creates that directory and then its stream in
+        // it. A session starting in between (a 'log' in another terminal) must not make the
+        // invocation fail: in LogCommandTest its START..REPORT then never came.
+        LocalLogStore store = new LocalLogStore(root, Clock.systemUTC(), 30);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Void> pruner = CompletableFuture.runAsync(() -> {
+            while (!done.get()) {
+                new LocalLogStore(root, Clock.systemUTC(), 30).prune();
+            }
+        });
+        try {
+            for (int i = 0; i < 200; i++) {
+                FunctionSpec fn = new FunctionSpec("fn" + i, "img", "sha256:x", 128, 60, 10, null, Map.of(), null);
+                try (InvocationLog.RequestLog log = store.open(fn, "rid-" + i)) {
+                    log.write("START RequestId: rid-" + i);
+                }
+            }
+        } finally {
+            done.set(true);
+            pruner.get();
+        }
+        assertThat(new LocalLogSource(store).read(LogQuery.all("fn199"))).hasSize(1);
+    }
+
+    @Test
     void recentRequestIdsForCompletionComeNewestFirst() {
         LocalLogStore store = new LocalLogStore(root, Clock.systemUTC(), 30);
         for (String rid : List.of("rid-1", "rid-2", "rid-3")) {
