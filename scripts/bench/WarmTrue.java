@@ -55,15 +55,6 @@ public final class WarmTrue {
             scar.exec.ChrootExecutor chroot = new scar.exec.ChrootExecutor();
             variants.add(() -> chroot.run(spec, line -> { }));
         }
-        // scar's flags again under the wrapper that makes proot die with scar (ParentDeathSignal)
-        Path setpriv = Path.of("/usr/bin/setpriv");
-        int wrapped = -1;
-        if (Files.isExecutable(setpriv)) {
-            wrapped = variants.size();
-            variants.add(() -> exec(List.of(setpriv.toString(), "--pdeathsig", "ABRT", "proot", "-v", "1", "-r",
-                    rootfs.toString(), "-b", "/dev", "-b", "/proc", "-b", "/sys", "-b", "/etc/resolv.conf", "-b",
-                    "/etc/hosts", "-w", "/", "/bin/true")));
-        }
         long[][] took = new long[variants.size()][runs];
         for (int round = -Math.max(3, runs / 10); round < runs; round++) {
             for (int v = 0; v < variants.size(); v++) {
@@ -82,11 +73,6 @@ public final class WarmTrue {
         System.out.printf("proot -r ROOTFS /bin/true      %7.2f ms  (%.2f)%n", base, mean(took[0]));
         System.out.printf("proot -v 1 -b ... (scar flags) %7.2f ms  (%.2f)  x%.2f  %+.2f ms%n", withFlags, mean(took[1]),
                 withFlags / base, withFlags - base);
-        if (wrapped >= 0) {
-            double viaSetpriv = median(took[wrapped]);
-            System.out.printf("setpriv --pdeathsig + flags    %7.2f ms  (%.2f)  x%.2f  %+.2f ms over the flags alone%n",
-                    viaSetpriv, mean(took[wrapped]), viaSetpriv / base, viaSetpriv - withFlags);
-        }
         System.out.printf("ProotExecutor                  %7.2f ms  (%.2f)  x%.2f  %+.2f ms%n", viaExecutor, mean(took[2]),
                 viaExecutor / base, viaExecutor - base);
         if (root) {

@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  *       killed, so a forgotten background job cannot hold the invocation open.</li>
  *   <li>It ignores SIGTERM and killing it alone leaves tracees running: see {@link ProcessTree}.</li>
  *   <li>It outlives scar: a JVM that dies mid-run left proot and its container running, traced,
- *       re-parented to init. Its parent-death signal is set: see {@link ParentDeathSignal}.</li>
+ *       re-parented to init. A watcher takes it down when scar dies: see {@link ContainerReaper}.</li>
  *   <li>Where seccomp acceleration misbehaves, {@code PROOT_NO_SECCOMP=1} is needed. proot
  *       reads it in its first child just before that child execs the container's command with
  *       the same environment, so proot offers no way to keep it from the container. When a
@@ -61,8 +61,8 @@ public final class ProotExecutor implements ContainerExecutor {
 
     private final List<String> prootCommand;
     private final Optional<Path> setsid;
-    /** So that the container dies with scar, even on SIGKILL: see {@link ParentDeathSignal}. */
-    private final Optional<ParentDeathSignal> parentDeath;
+    /** So that the container dies with scar, even on SIGKILL: see {@link ContainerReaper}. */
+    private final Optional<ContainerReaper> reaper;
     /** Then proot needs no -0 to show uid 0, and skips its emulation. */
     private final boolean hostIsRoot;
     private final long outputCap;
@@ -114,14 +114,14 @@ public final class ProotExecutor implements ContainerExecutor {
         // keep out, and every process is still found by parent and tracer (see ProcessTree).
         this.setsid = hasControllingTerminal() ? ProotExecutorPaths.onPath("setsid") : Optional.empty();
         this.hostIsRoot = "root".equals(System.getProperty("user.name"));
-        this.parentDeath = ParentDeathSignal.onPath();
+        this.reaper = ContainerReaper.ofThisJvm();
     }
 
     private ProotExecutor(ProotExecutor base, Optional<Path> envHelper, boolean noSeccomp) {
         this.prootCommand = base.prootCommand;
         this.outputCap = base.outputCap;
         this.setsid = base.setsid;
-        this.parentDeath = base.parentDeath;
+        this.reaper = base.reaper;
         this.hostIsRoot = base.hostIsRoot;
         this.envHelper = envHelper;
         this.noSeccomp = new AtomicBoolean(noSeccomp);
@@ -185,8 +185,6 @@ public final class ProotExecutor implements ContainerExecutor {
         // Own session and process group: no terminal signal reaches the container, and
         // processes that escape the parent chain are still found by group or session.
         setsid.ifPresent(s -> cmd.add(s.toString()));
-        // after setsid: were setsid to fork, a parent-death signal set before it would not be inherited
-        parentDeath.ifPresent(p -> cmd.addAll(p.prefix()));
         cmd.addAll(prootCommand);
         cmd.add("-v");
         cmd.add("1");
@@ -239,45 +237,50 @@ public final class ProotExecutor implements ContainerExecutor {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start proot (" + prootCommand.get(0) + "): " + e.getMessage(), e);
         }
-        ProcessTree tree = new ProcessTree(process.pid(), setsid.isPresent());
-        TraceeExits exits = new TraceeExits(process.pid(), ProcessTree::children);
-        CappedText output = new CappedText(outputCap);
-        AtomicBoolean mainEnded = new AtomicBoolean();
-        ProotOutput proot = new ProotOutput(lines, output, exits, () -> mainEnded.set(true));
-        java.util.concurrent.Future<?> pump = pumps.submit(() -> pump(process.getInputStream(), proot));
-
-        boolean timedOut = false;
-        boolean interrupted = false;
+        reaper.ifPresent(r -> r.watch(process.pid()));
         try {
-            timedOut = !awaitEnd(process, tree, mainEnded, deadline);
-            if (timedOut) {
+            ProcessTree tree = new ProcessTree(process.pid(), setsid.isPresent());
+            TraceeExits exits = new TraceeExits(process.pid(), ProcessTree::children);
+            CappedText output = new CappedText(outputCap);
+            AtomicBoolean mainEnded = new AtomicBoolean();
+            ProotOutput proot = new ProotOutput(lines, output, exits, () -> mainEnded.set(true));
+            java.util.concurrent.Future<?> pump = pumps.submit(() -> pump(process.getInputStream(), proot));
+
+            boolean timedOut = false;
+            boolean interrupted = false;
+            try {
+                timedOut = !awaitEnd(process, tree, mainEnded, deadline);
+                if (timedOut) {
+                    tree.killAll(false);
+                    process.waitFor();
+                }
+                if (!drained(pump)) {
+                    // Something outside proot still holds the pipe (proot died without reaping).
+                    tree.killAll(false);
+                    drained(pump);
+                }
+            } catch (InterruptedException e) {
+                // The caller gave up (Ctrl-C in the shell): nothing of the container may outlive it.
                 tree.killAll(false);
-                process.waitFor();
+                Thread.currentThread().interrupt();
+                interrupted = true;
             }
-            if (!drained(pump)) {
-                // Something outside proot still holds the pipe (proot died without reaping).
-                tree.killAll(false);
-                drained(pump);
+            if (timedOut || interrupted) {
+                removeLoaderCopy(process.pid());
             }
-        } catch (InterruptedException e) {
-            // The caller gave up (Ctrl-C in the shell): nothing of the container may outlive it.
-            tree.killAll(false);
-            Thread.currentThread().interrupt();
-            interrupted = true;
+            int exitCode;
+            if (timedOut || interrupted) {
+                exitCode = 137; // SIGKILL, as Docker and Lambda report it
+            } else {
+                OptionalInt main = exits.mainCode();
+                exitCode = main.isPresent() ? main.getAsInt() : proot.startFailureCode(process.exitValue());
+            }
+            boolean seccompTrouble = !timedOut && !interrupted && exitCode != 0 && proot.seccompMentioned()
+                    && (!exits.any() || exitCode == SIGSYS_CODE);
+            return new Attempt(exitCode, timedOut, output, seccompTrouble);
+        } finally {
+            reaper.ifPresent(r -> r.forget(process.pid()));
         }
-        if (timedOut || interrupted) {
-            removeLoaderCopy(process.pid());
-        }
-        int exitCode;
-        if (timedOut || interrupted) {
-            exitCode = 137; // SIGKILL, as Docker and Lambda report it
-        } else {
-            OptionalInt main = exits.mainCode();
-            exitCode = main.isPresent() ? main.getAsInt() : proot.startFailureCode(process.exitValue());
-        }
-        boolean seccompTrouble = !timedOut && !interrupted && exitCode != 0 && proot.seccompMentioned()
-                && (!exits.any() || exitCode == SIGSYS_CODE);
-        return new Attempt(exitCode, timedOut, output, seccompTrouble);
     }
 
     /**
