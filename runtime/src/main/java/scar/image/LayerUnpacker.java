@@ -211,14 +211,18 @@ public final class LayerUnpacker {
         Path parent = safeParent(name, parts);
         Path target = parent.resolve(base);
         if (entry.isDirectory()) {
-            BasicFileAttributes existing = attributes(target);
-            if (existing != null && !existing.isDirectory()) {
-                delete(target);
-                existing = null;
-            }
-            if (existing == null) {
-                Files.createDirectory(target);
+            // created first, looked at only if something is there: most directories are new, and
+            // looking first cost a NoSuchFileException (a filled-in stack trace) for each of them
+            try {
+                Files.createDirectory(target); // mkdir: fails on anything there, a symlink included
                 treeEntries++;
+            } catch (FileAlreadyExistsException e) {
+                BasicFileAttributes existing = attributes(target);
+                if (existing == null || !existing.isDirectory()) {
+                    delete(target);
+                    Files.createDirectory(target);
+                    treeEntries++;
+                }
             }
             knownDirs.add(target);
             // owner keeps rwx on directories so later layers can write and the cache can be deleted
