@@ -1,17 +1,37 @@
 # The JVM options and class-data archive of a one-shot scar process. Sourced by scripts/scar and
 # by the benchmarks that measure what it runs (scripts/bench/cold-pull); not run on its own.
 
-# scar_java_opts ROOT: sets the array java_opts.
-# Start-up first: serial GC, and C1 (the quick compiler) for all code but the JDK's SHA-256,
-# which C2 compiles (scar-jit.json), early (its thresholds scaled down): C2 replaces its block
-# loop by the CPU's SHA instructions. A pull hashes every byte twice (the blob's digest, then the
-# uncompressed layer's diff id: ~240 MB for a Debian base), which costs ~1.9 s of CPU in C1 code
-# (-XX:TieredStopAtLevel=1, the former options) and ~0.15 s with the instructions.
+# scar_java_opts ROOT [SCAR_ARGS...]: sets the array java_opts for scar run with SCAR_ARGS.
+# Start-up first: serial GC, and C1 (the quick compiler) only. Except where the command may pull
+# an image (run, init, a script, the interactive shell): there C2 compiles the JDK's SHA-256
+# (scar-jit.json), early (its thresholds scaled down), as it replaces its block loop by the
+# CPU's SHA instructions. A pull hashes every byte twice (the blob's digest, then the
+# uncompressed layer's diff id: ~240 MB for a Debian base), ~1.9 s of CPU in C1 code and ~0.15 s
+# with the instructions; but having C2 at all costs a short command ~0.1 s of CPU (measured on
+# a one-shot ls), so the others keep C1 alone.
 # -DisplayVMOutput: the directives file's "2 compiler directives added" must not reach stdout.
 scar_java_opts() {
-  java_opts=(-XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput
-             -XX:CompilerDirectivesFile="$1/scripts/scar-jit.json"
-             -XX:CompileCommand=quiet "-XX:CompileCommand=CompileThresholdScaling,sun/security/provider/*.*,0.02")
+  local root="$1"
+  shift
+  java_opts=(-XX:+UseSerialGC)
+  if scar_may_pull "$@"; then
+    java_opts+=(-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput
+                -XX:CompilerDirectivesFile="$root/scripts/scar-jit.json"
+                -XX:CompileCommand=quiet "-XX:CompileCommand=CompileThresholdScaling,sun/security/provider/*.*,0.02")
+  else
+    java_opts+=(-XX:TieredStopAtLevel=1)
+  fi
+}
+
+# true if scar run with these arguments may pull an image (a word is enough: a function named
+# "run" only costs a listing of it the heavier compiler set-up)
+scar_may_pull() {
+  [ $# -eq 0 ] && return 0 # the interactive shell
+  local arg
+  for arg in "$@"; do
+    case "$arg" in run | init | script | *.scar | @*) return 0 ;; esac
+  done
+  return 1
 }
 
 # scar_train_archive APP_DIR JSA: writes an AppCDS archive of the classes one-shot commands load,
