@@ -4,11 +4,14 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -47,6 +50,9 @@ public final class LayerUnpacker {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final OpenOption[] CREATE_NEW_FILE =
+            {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS};
+    private static final int COPY_BUFFER = 64 * 1024;
 
     private final Path root;
     private final String imageName;
@@ -90,6 +96,9 @@ public final class LayerUnpacker {
      * them could become a symlink or a file.
      */
     private final Set<Path> knownDirs = new HashSet<>();
+    /** File data on its way from the tar to a file (most files fit in one); see {@link #writeFile}. */
+    private final byte[] copy = new byte[COPY_BUFFER];
+    private final ByteBuffer direct = ByteBuffer.allocateDirect(COPY_BUFFER);
 
     /**
      * @param root             an existing, empty (or partly built) directory to unpack into
@@ -216,14 +225,18 @@ public final class LayerUnpacker {
             forgetLinksAt(parts);
         }
         if (entry.isDirectory()) {
-            BasicFileAttributes existing = attributes(target);
-            if (existing != null && !existing.isDirectory()) {
-                delete(target);
-                existing = null;
-            }
-            if (existing == null) {
-                Files.createDirectory(target);
+            // created first, looked at only if something is there: most directories are new, and
+            // looking first cost a NoSuchFileException (a filled-in stack trace) for each of them
+            try {
+                Files.createDirectory(target); // mkdir: fails on anything there, a symlink included
                 treeEntries++;
+            } catch (FileAlreadyExistsException e) {
+                BasicFileAttributes existing = attributes(target);
+                if (existing == null || !existing.isDirectory()) {
+                    delete(target);
+                    Files.createDirectory(target);
+                    treeEntries++;
+                }
             }
             knownDirs.add(target);
             // owner keeps rwx on directories so later layers can write and the cache can be deleted
@@ -257,20 +270,24 @@ public final class LayerUnpacker {
             throw tooBig();
         }
         // CREATE_NEW + NOFOLLOW: never follows what is at this path (O_EXCL fails on a symlink too)
-        OutputStream[] opened = new OutputStream[1];
-        createReplacing(name, target, t -> opened[0] = Files.newOutputStream(t, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
-        try (OutputStream out = opened[0]) {
-            byte[] buf = new byte[64 * 1024];
-            int n;
+        SeekableByteChannel[] opened = new SeekableByteChannel[1];
+        createReplacing(name, target, t -> opened[0] = Files.newByteChannel(t, CREATE_NEW_FILE));
+        try (SeekableByteChannel out = opened[0]) {
             treeEntries++;
-            while ((n = data.read(buf)) > 0) {
+            int n;
+            while ((n = data.read(copy, 0, copy.length)) > 0) {
                 unpackedBytes += n;
                 treeBytes += n;
                 if (unpackedBytes > maxUnpackedBytes) {
                     throw tooBig();
                 }
-                out.write(buf, 0, n);
+                // one buffer for all files, and a direct one: a heap buffer would be copied into
+                // a temporary direct buffer by the channel on every write
+                direct.clear();
+                direct.put(copy, 0, n).flip();
+                while (direct.hasRemaining()) {
+                    out.write(direct);
+                }
             }
         }
         Files.setPosixFilePermissions(target, permissions(entry.getMode()));

@@ -13,10 +13,13 @@ import java.util.concurrent.BlockingQueue;
 final class Prefetch extends InputStream {
     private static final int CHUNK = 256 * 1024;
     private static final byte[] END = new byte[0];
+    private static final byte[] NONE = new byte[0];
 
     private final BlockingQueue<Object> chunks = new ArrayBlockingQueue<>(16);
+    /** Chunks the reader is done with, filled again instead of allocating (and zeroing) new ones. */
+    private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(18);
     private final Thread thread;
-    private byte[] current = new byte[0];
+    private byte[] current = NONE;
     private int pos;
     private boolean ended;
     private volatile boolean closed;
@@ -31,7 +34,10 @@ final class Prefetch extends InputStream {
         try {
             while (!closed) {
                 // read into the chunk itself: readNBytes(int) gathers 8 KB pieces and copies them again
-                byte[] buf = new byte[CHUNK];
+                byte[] buf = spare.poll();
+                if (buf == null) {
+                    buf = new byte[CHUNK];
+                }
                 int n = source.readNBytes(buf, 0, CHUNK);
                 if (n == 0) {
                     break;
@@ -59,6 +65,11 @@ final class Prefetch extends InputStream {
             if (ended) {
                 return false;
             }
+            if (current.length == CHUNK) {
+                spare.offer(current); // read to its end: the pump may fill it again
+            }
+            current = NONE; // never offered twice, even if the take below is interrupted
+            pos = 0;
             Object next;
             try {
                 next = chunks.take();

@@ -67,7 +67,7 @@ public final class RegistryClient {
         }
     }
 
-    private final HttpClient http;
+    private final SchemeClients http;
     private final Duration requestTimeout;
     private final String architecture;
     private final RegistryCredentials credentials;
@@ -78,10 +78,7 @@ public final class RegistryClient {
 
     /** A client for this machine's architecture, with a 10 s connect timeout. */
     public RegistryClient() {
-        this(HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build(), Duration.ofSeconds(60), hostArchitecture());
+        this(RegistryCredentials.none());
     }
 
     /**
@@ -95,10 +92,11 @@ public final class RegistryClient {
 
     /** A client for this machine's architecture that logs in with {@code credentials} where a registry asks. */
     public RegistryClient(RegistryCredentials credentials) {
-        this(HttpClient.newBuilder()
+        // TLS is set up only when an https registry is first asked (see SchemeClients)
+        this(SchemeClients.lazy(() -> HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build(), Duration.ofSeconds(60), hostArchitecture(), credentials);
+                .followRedirects(HttpClient.Redirect.NEVER)), Duration.ofSeconds(60), hostArchitecture(), credentials,
+                Retry.DEFAULT);
     }
 
     /**
@@ -112,8 +110,13 @@ public final class RegistryClient {
     /** @param retry how connection resets, 5xx and 429 answers, and stalled downloads are retried */
     public RegistryClient(HttpClient http, Duration requestTimeout, String architecture, RegistryCredentials credentials,
                           Retry retry) {
+        this(SchemeClients.of(Objects.requireNonNull(http)), requestTimeout, architecture, credentials, retry);
+    }
+
+    private RegistryClient(SchemeClients http, Duration requestTimeout, String architecture, RegistryCredentials credentials,
+                           Retry retry) {
         this.retry = Objects.requireNonNull(retry);
-        this.http = Objects.requireNonNull(http);
+        this.http = http;
         this.requestTimeout = Objects.requireNonNull(requestTimeout);
         this.architecture = Objects.requireNonNull(architecture);
         this.credentials = Objects.requireNonNull(credentials);
@@ -615,7 +618,7 @@ public final class RegistryClient {
         Retry.Attempts attempts = retry.start();
         while (true) {
             try {
-                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response = http.forUri(request.uri()).send(request, HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 if (status < 500 && status != 429) {
                     return response;

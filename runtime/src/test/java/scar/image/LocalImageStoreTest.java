@@ -347,6 +347,20 @@ class LocalImageStoreTest {
     }
 
     @Test
+    void aPullFromAPlainHttpRegistryNeedsNoTls() throws Exception {
+        // a trust store that cannot be loaded fails any TLS set-up: a pull over http must not
+        // need one (setting it up costs a fresh JVM ~0.2 s of CPU)
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Djavax.net.ssl.trustStoreType=no-such-type", "-cp",
+                System.getProperty("java.class.path"), PullInAnotherProcess.class.getName(), cowsay,
+                dir.resolve("cache").toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(output).startsWith("built ");
+    }
+
+    @Test
     void laterLayersDeleteFilesOfLowerLayersThroughWhiteouts() throws IOException {
         TestImages.Spec spec = TestImages.Spec.cowsay()
                 .withFiles(root -> write(root.resolve("opt/app/old.txt"), "old"))

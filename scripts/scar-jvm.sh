@@ -1,0 +1,68 @@
+# The JVM options and class-data archive of a one-shot scar process. Sourced by scripts/scar and
+# by the benchmarks that measure what it runs (scripts/bench/cold-pull); not run on its own.
+
+# scar_java_opts ROOT [SCAR_ARGS...]: sets the array java_opts for scar run with SCAR_ARGS.
+# Start-up first: serial GC, and C1 (the quick compiler) only. Except where the command may pull
+# an image (run, init, a script, the interactive shell): there C2 compiles the JDK's SHA-256
+# (scar-jit.json), early (its thresholds scaled down), as it replaces its block loop by the
+# CPU's SHA instructions. A pull hashes every byte twice (the blob's digest, then the
+# uncompressed layer's diff id: ~240 MB for a Debian base), ~1.9 s of CPU in C1 code and ~0.15 s
+# with the instructions; but having C2 at all costs a short command ~0.1 s of CPU (measured on
+# a one-shot ls), so the others keep C1 alone.
+# -DisplayVMOutput: the directives file's "2 compiler directives added" must not reach stdout.
+scar_java_opts() {
+  local root="$1"
+  shift
+  java_opts=(-XX:+UseSerialGC)
+  if scar_may_pull "$@"; then
+    java_opts+=(-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput
+                -XX:CompilerDirectivesFile="$root/scripts/scar-jit.json"
+                -XX:CompileCommand=quiet "-XX:CompileCommand=CompileThresholdScaling,sun/security/provider/*.*,0.02")
+  else
+    java_opts+=(-XX:TieredStopAtLevel=1)
+  fi
+}
+
+# true if scar run with these arguments may pull an image (a word is enough: a function named
+# "run" only costs a listing of it the heavier compiler set-up)
+scar_may_pull() {
+  [ $# -eq 0 ] && return 0 # the interactive shell
+  local arg
+  for arg in "$@"; do
+    case "$arg" in run | init | script | *.scar | @*) return 0 ;; esac
+  done
+  return 1
+}
+
+# scar_train_archive APP_DIR JSA: writes an AppCDS archive of the classes one-shot commands load,
+# from a training run of the extracted jar in APP_DIR (java_opts must be set), in a throwaway
+# config folder: a local listing; an image loaded from a file (a gzipped layer unpacked, as a
+# pull does); a pull from a closed port (the registry client and TLS set-up, offline); an aws
+# listing against a closed port (it fails, offline, after loading the AWS SDK classes).
+scar_train_archive() {
+  local app="$1" jsa="$2" training layer arch
+  training="$(mktemp -d)"
+  printf '[scar]\nendpoint_url = http://127.0.0.1:9\nlambda_region = us-east-1\n' >"$training/scar.cfg"
+  # a 'docker save' tarball with one gzipped layer holding one file
+  mkdir -p "$training/rootfs/bin" "$training/image"
+  echo training >"$training/rootfs/bin/hello"
+  tar --owner=0 --group=0 --numeric-owner -C "$training/rootfs" -czf "$training/image/layer.tar" .
+  layer="$(gzip -dc "$training/image/layer.tar" | sha256sum | cut -d' ' -f1)"
+  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+  printf '{"architecture":"%s","os":"linux","config":{"Cmd":["/bin/hello"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$arch" "$layer" >"$training/image/config.json"
+  printf '[{"Config":"config.json","RepoTags":["training:1"],"Layers":["layer.tar"]}]' >"$training/image/manifest.json"
+  tar -C "$training/image" -cf "$training/image.tar" manifest.json config.json layer.tar
+  # a function to list: reading it loads the JSON classes, which are loaded only when needed
+  mkdir -p "$training/local/functions"
+  printf '{"name":"train","image":"train:1","imageId":"sha256:0","memoryMb":128,"timeoutSeconds":300,"timeoutThresholdSeconds":10,"description":"","environment":{},"initScript":null}\n' \
+    >"$training/local/functions/train.json"
+  printf 'ls\ninit -n loaded -if %s\ninit -n pulled -i 127.0.0.1:9/training:1\n--target aws ls\n' \
+    "$training/image.tar" >"$training/train.scar"
+  env -u AWS_PROFILE -u AWS_ENDPOINT_URL SCAR_CONFIG_FOLDER="$training" AWS_ACCESS_KEY_ID=training \
+    AWS_SECRET_ACCESS_KEY=training AWS_MAX_ATTEMPTS=1 AWS_EC2_METADATA_DISABLED=true \
+    java "${java_opts[@]}" -XX:ArchiveClassesAtExit="$jsa.$$" -Xlog:disable \
+    -jar "$app/scar-shell.jar" "$training/train.scar" --continue-on-error >/dev/null 2>&1 || true
+  [ -s "$jsa.$$" ] && mv -f "$jsa.$$" "$jsa"
+  rm -rf "$training" "$jsa.$$"
+}
