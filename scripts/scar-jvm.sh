@@ -2,13 +2,15 @@
 # by the benchmarks that measure what it runs (scripts/bench/cold-pull); not run on its own.
 
 # scar_java_opts ROOT [SCAR_ARGS...]: sets the array java_opts for scar run with SCAR_ARGS.
-# Start-up first: serial GC, and C1 (the quick compiler) only. Except where the command may pull
-# an image (run, init, a script, the interactive shell): there C2 compiles the JDK's SHA-256
+# Start-up first: serial GC, and C1 (the quick compiler) only. Except for a command whose main
+# work may be a pull (init, and a run that is not a batch): there C2 compiles the JDK's SHA-256
 # (scar-jit.json), early (its thresholds scaled down), as it replaces its block loop by the
 # CPU's SHA instructions. A pull hashes every byte twice (the blob's digest, then the
 # uncompressed layer's diff id: ~240 MB for a Debian base), ~1.9 s of CPU in C1 code and ~0.15 s
 # with the instructions; but having C2 at all costs a short command ~0.1 s of CPU (measured on
-# a one-shot ls), so the others keep C1 alone.
+# a one-shot ls), and keeping C2 to SHA-256 leaves the rest in C1's profiling tier: a batch
+# (run -es, a script, the interactive shell) ran 200 files at 50-70 files/s against 90-117 with
+# C1 alone (same machine, in turn, load ~3.3). Those keep C1 alone.
 # -DisplayVMOutput: the directives file's "2 compiler directives added" must not reach stdout.
 scar_java_opts() {
   local root="$1"
@@ -23,15 +25,18 @@ scar_java_opts() {
   fi
 }
 
-# true if scar run with these arguments may pull an image (a word is enough: a function named
+# true if scar run with these arguments is mostly a pull (a word is enough: a function named
 # "run" only costs a listing of it the heavier compiler set-up)
 scar_may_pull() {
-  [ $# -eq 0 ] && return 0 # the interactive shell
-  local arg
+  [ $# -eq 0 ] && return 1 # the interactive shell: batches
+  local arg pull=1
   for arg in "$@"; do
-    case "$arg" in run | init | script | *.scar | @*) return 0 ;; esac
+    case "$arg" in
+      -es | --event-source | --event-source=* | *.scar | @*) return 1 ;;
+      run | init) pull=0 ;;
+    esac
   done
-  return 1
+  return $pull
 }
 
 # scar_train_archive APP_DIR JSA: writes an AppCDS archive of the classes one-shot commands load,
