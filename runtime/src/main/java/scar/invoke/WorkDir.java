@@ -202,12 +202,19 @@ final class WorkDir implements AutoCloseable {
      */
     @Override
     public void close() {
+        // A file channel closes itself when its thread is interrupted (Ctrl-C stopping a batch):
+        // the clean-up of a stopped run must still finish, so the interrupt waits until it has.
+        boolean interrupted = Thread.interrupted();
         try {
             if (!keepAsSpare()) {
                 delete(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the work directory " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -82,4 +82,22 @@ class WorkDirRecyclingTest {
             assertThat(pooled.count()).isEqualTo(32);
         }
     }
+
+    @Test
+    void aRunStoppedByAnInterruptIsStillCleanedUpAndTheInterruptKept() throws Exception {
+        WorkDir run = WorkDir.create(root, "stopped", true);
+        run.write("script.sh", "sleep 100\n");
+        Files.writeString(run.path().resolve("input/data.txt"), "x");
+        Thread.currentThread().interrupt(); // Ctrl-C while the run was going
+        try {
+            run.close();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(root.resolve("stopped")).doesNotExist();
+        try (var pooled = Files.list(root.resolve(WorkDir.RECYCLED))) {
+            assertThat(pooled).hasSize(2).allSatisfy(file -> assertThat(file).isEmptyFile());
+        }
+    }
 }

@@ -56,8 +56,9 @@ class BatchCancelTest extends CommandTestBase {
         assertThat(summary.notStarted()).isEqualTo(12 - summary.succeeded() - summary.failed().size());
         assertThat(summary.failed()).as("a stopped run is not a failure").isEmpty();
         try (var left = Files.list(home.resolve("local/work"))) {
-            // emptied directories kept for reuse (".spare-*") are no run's
-            assertThat(left.map(p -> p.getFileName().toString())).allMatch(name -> name.startsWith(".spare-"));
+            // emptied directories and files kept for reuse (".spare-*", ".recycled") are no run's
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .allMatch(name -> name.startsWith(".spare-") || name.equals(".recycled"));
         }
         Outcome rest = scar("run", "-es", "cancel-bkt");
         assertThat(rest.exitCode()).as(rest.err()).isZero();

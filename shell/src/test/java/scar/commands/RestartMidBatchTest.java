@@ -84,8 +84,9 @@ class RestartMidBatchTest extends CommandTestBase {
         assertThat(scar("run", "-es", "restart").out()).contains("all 20 input(s) of bucket restart were already processed");
         // The work directories of the runs cut short by the kill are gone too.
         try (var left = Files.list(home.resolve("local/work"))) {
-            // emptied directories kept for reuse (".spare-*") are no run's
-            assertThat(left.map(p -> p.getFileName().toString())).allMatch(name -> name.startsWith(".spare-"));
+            // emptied directories and files kept for reuse (".spare-*", ".recycled") are no run's
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .allMatch(name -> name.startsWith(".spare-") || name.equals(".recycled"));
         }
     }
 }
