@@ -3,10 +3,8 @@ package scar.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scar.testing.BusyboxRootfs;
+import scar.testing.Processes;
 
 /**
  * When scar itself dies in the middle of a run (kill -9, the OOM killer, a test JVM torn down),
@@ -80,34 +78,13 @@ class ContainerDiesWithScarTest {
             left = containerProcesses(tag, rootfs);
         }
         // not left running for hours on the machine when this fails
-        left.forEach(line -> ProcessHandle.of(Long.parseLong(line.substring(0, line.indexOf(' '))))
-                .ifPresent(ProcessHandle::destroyForcibly));
+        Processes.kill(left);
         assertThat(left).isEmpty();
     }
 
     /** proot on this rootfs and the sleeps with this tag: "PID [argv] PPid: N TracerPid: N". */
-    private static List<String> containerProcesses(String tag, Path rootfs) throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                if (!p.getFileName().toString().matches("\\d+")) {
-                    continue;
-                }
-                try {
-                    List<String> argv = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
-                    boolean sleep = argv.size() >= 2 && argv.get(0).endsWith("sleep") && argv.get(1).startsWith(tag);
-                    boolean proot = argv.get(0).endsWith("proot") && argv.contains(rootfs.toString());
-                    if (sleep || proot) {
-                        String links = Files.readAllLines(p.resolve("status")).stream()
-                                .filter(line -> line.startsWith("PPid:") || line.startsWith("TracerPid:"))
-                                .map(String::strip).reduce((a, b) -> a + " " + b).orElse("");
-                        found.add(p.getFileName() + " " + argv + " " + links);
-                    }
-                } catch (IOException e) {
-                    // exited meanwhile
-                }
-            }
-        }
-        return found;
+    private static List<String> containerProcesses(String tag, Path rootfs) {
+        return Processes.matching(argv -> argv.size() >= 2 && argv.get(0).endsWith("sleep") && argv.get(1).startsWith(tag)
+                || argv.get(0).endsWith("proot") && argv.contains(rootfs.toString()));
     }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,23 +202,7 @@ class ProotExecutorTest {
         return String.valueOf(java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
     }
 
-    static List<String> processesWithArgument(String arg) throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                if (!p.getFileName().toString().matches("\\d+")) {
-                    continue;
-                }
-                try {
-                    List<String> argv = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
-                    if (argv.size() >= 2 && argv.get(0).endsWith("sleep") && argv.get(1).equals(arg)) {
-                        found.add(p.getFileName() + " " + argv);
-                    }
-                } catch (IOException e) {
-                    // exited meanwhile
-                }
-            }
-        }
-        return found;
+    static List<String> processesWithArgument(String arg) {
+        return scar.testing.Processes.sleeps(arg, false);
     }
 }

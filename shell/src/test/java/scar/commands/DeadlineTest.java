@@ -1,14 +1,14 @@
 package scar.commands;
 
+import scar.testing.Processes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,35 +48,12 @@ class DeadlineTest extends CommandTestBase {
         assertThat(run.err()).contains("function 'slow' timed out after 1 s");
         assertThat(tookMillis).isLessThan(8_000); // a 1 s deadline, not the sleeps' hours
         sleepBriefly();
-        List<String> survivors = sleepsWithArgumentStarting(tag);
+        List<String> survivors = Processes.sleeps(tag, true);
         // not left running for hours on the machine when this fails
-        survivors.forEach(line -> ProcessHandle.of(Long.parseLong(line.substring(0, line.indexOf(' '))))
-                .ifPresent(ProcessHandle::destroyForcibly));
+        Processes.kill(survivors);
         assertThat(survivors).isEmpty();
     }
 
-    private static List<String> sleepsWithArgumentStarting(String tag) throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                if (!p.getFileName().toString().matches("\\d+")) {
-                    continue;
-                }
-                try {
-                    List<String> argv = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
-                    if (argv.size() >= 2 && argv.get(0).endsWith("sleep") && argv.get(1).startsWith(tag)) {
-                        String tracer = Files.readAllLines(p.resolve("status")).stream()
-                                .filter(line -> line.startsWith("PPid:") || line.startsWith("TracerPid:"))
-                                .map(String::strip).reduce((a, b) -> a + " " + b).orElse("");
-                        found.add(p.getFileName() + " " + argv + " " + tracer);
-                    }
-                } catch (IOException e) {
-                    // exited meanwhile
-                }
-            }
-        }
-        return found;
-    }
 
     private static void sleepBriefly() {
         try {
