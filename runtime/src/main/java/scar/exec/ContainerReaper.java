@@ -73,9 +73,27 @@ final class ContainerReaper {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            return Optional.of(new ContainerReaper(shell));
-        } catch (IOException | SecurityException e) {
+            ContainerReaper reaper = new ContainerReaper(shell);
+            // On an orderly exit the shell is ended first: the JDK's thread waiting for it sits in
+            // native code, and a JVM exits only after waiting up to 300 ms for such threads.
+            Runtime.getRuntime().addShutdownHook(new Thread(reaper::stop, "scar-reaper-stop"));
+            return Optional.of(reaper);
+        } catch (IOException | SecurityException | IllegalStateException e) {
             return Optional.empty(); // runs go on; only a killed scar could leave a container behind
+        }
+    }
+
+    /** Closes the pipe as the JVM's end would (what is still listed is taken down) and waits briefly. */
+    void stop() {
+        try {
+            synchronized (this) {
+                toShell.close();
+            }
+            shell.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // already closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

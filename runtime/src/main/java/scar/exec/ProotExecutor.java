@@ -61,8 +61,6 @@ public final class ProotExecutor implements ContainerExecutor {
 
     private final List<String> prootCommand;
     private final Optional<Path> setsid;
-    /** So that the container dies with scar, even on SIGKILL: see {@link ContainerReaper}. */
-    private final Optional<ContainerReaper> reaper;
     /** Then proot needs no -0 to show uid 0, and skips its emulation. */
     private final boolean hostIsRoot;
     private final long outputCap;
@@ -114,14 +112,12 @@ public final class ProotExecutor implements ContainerExecutor {
         // keep out, and every process is still found by parent and tracer (see ProcessTree).
         this.setsid = hasControllingTerminal() ? ProotExecutorPaths.onPath("setsid") : Optional.empty();
         this.hostIsRoot = "root".equals(System.getProperty("user.name"));
-        this.reaper = ContainerReaper.ofThisJvm();
     }
 
     private ProotExecutor(ProotExecutor base, Optional<Path> envHelper, boolean noSeccomp) {
         this.prootCommand = base.prootCommand;
         this.outputCap = base.outputCap;
         this.setsid = base.setsid;
-        this.reaper = base.reaper;
         this.hostIsRoot = base.hostIsRoot;
         this.envHelper = envHelper;
         this.noSeccomp = new AtomicBoolean(noSeccomp);
@@ -237,6 +233,9 @@ public final class ProotExecutor implements ContainerExecutor {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start proot (" + prootCommand.get(0) + "): " + e.getMessage(), e);
         }
+        // So that the container dies with scar, even on SIGKILL; started at the first run, not
+        // for a session that runs nothing.
+        Optional<ContainerReaper> reaper = ContainerReaper.ofThisJvm();
         reaper.ifPresent(r -> r.watch(process.pid()));
         try {
             ProcessTree tree = new ProcessTree(process.pid(), setsid.isPresent());
