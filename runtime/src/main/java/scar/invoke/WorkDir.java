@@ -11,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
+import scar.storage.SoleFile;
+import scar.storage.Uninterrupted;
 
 /**
  * The host directory of one invocation, {@code workRoot/<requestId>}, seen in the container as
@@ -143,19 +145,9 @@ final class WorkDir implements AutoCloseable {
         return Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
-    /**
-     * Only a regular file no other name links to goes to the pool: a container can link its
-     * script's name to a file of the image (a hardlinked run tree), which must never be written.
-     */
-    private static boolean singleRegularFile(Path file) throws IOException {
-        var attrs = Files.readAttributes(file, "unix:mode,nlink", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) attrs.get("mode");
-        return (mode & 0170000) == 0100000 && (Integer) attrs.get("nlink") == 1;
-    }
-
     /** Empties a file the run left into the pool (while it has room), or deletes it. */
     private void recycleOrDelete(Path file, int[] room) throws IOException {
-        if (room[0] > 0 && singleRegularFile(file)) {
+        if (room[0] > 0 && SoleFile.permissions(file).isPresent()) {
             try (var channel = Files.newByteChannel(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 channel.truncate(0);
             }
@@ -202,20 +194,18 @@ final class WorkDir implements AutoCloseable {
      */
     @Override
     public void close() {
-        // A file channel closes itself when its thread is interrupted (Ctrl-C stopping a batch):
-        // the clean-up of a stopped run must still finish, so the interrupt waits until it has.
-        boolean interrupted = Thread.interrupted();
-        try {
-            if (!keepAsSpare()) {
-                delete(dir);
+        // File channels close themselves on an interrupt (Ctrl-C stopping a batch): the clean-up
+        // of a stopped run must still finish.
+        Uninterrupted.call(() -> {
+            try {
+                if (!keepAsSpare()) {
+                    delete(dir);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the work directory " + dir + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the work directory " + dir + ": " + e.getMessage(), e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+            return null;
+        });
     }
 
     private boolean keepAsSpare() throws IOException {

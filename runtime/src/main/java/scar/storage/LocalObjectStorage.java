@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -258,9 +259,8 @@ public final class LocalObjectStorage implements ObjectStorage {
     }
 
     /**
-     * Links the file into the bucket and drops its old name: no copy, no new inode. Only a regular
-     * file no other name links to is moved (a container can link its output to a file of its
-     * image, which must not become an object); it gets an object's usual mode. Else it is copied.
+     * Links the file into the bucket and drops its old name: no copy, no new inode. Only a
+     * {@link SoleFile} is moved, and it gets an object's usual mode; anything else is copied.
      */
     @Override
     public boolean moveIfAbsent(String bucket, String key, Path source) {
@@ -268,13 +268,12 @@ public final class LocalObjectStorage implements ObjectStorage {
             ObjectKeys.require(key);
             Path dir = existingBucket(bucket);
             try {
-                var attrs = Files.readAttributes(source, "unix:mode,nlink", LinkOption.NOFOLLOW_LINKS);
-                int mode = (Integer) attrs.get("mode");
-                if ((mode & 0170000) != 0100000 || (Integer) attrs.get("nlink") != 1) {
+                OptionalInt mode = SoleFile.permissions(source);
+                if (mode.isEmpty()) {
                     return write(bucket, key, source, false);
                 }
                 Path target = createParents(dir, key);
-                if ((mode & 07777) != 0644) {
+                if (mode.getAsInt() != 0644) {
                     Files.setPosixFilePermissions(source, OBJECT_MODE);
                 }
                 try {

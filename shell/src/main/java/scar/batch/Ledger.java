@@ -2,6 +2,7 @@ package scar.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import scar.storage.ObjectInfo;
+import scar.storage.Uninterrupted;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,17 +140,15 @@ public final class Ledger {
                 return; // another sync covered these
             }
             // File channels close on interrupt: a Ctrl-C must not cost the record of a run.
-            boolean interrupted = Thread.interrupted();
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ch.force(false);
-                endsSynced = target;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: " + e.getMessage(), e);
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
+            Uninterrupted.call(() -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    ch.force(false);
+                    endsSynced = target;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: " + e.getMessage(), e);
                 }
-            }
+                return null;
+            });
         }
     }
 
