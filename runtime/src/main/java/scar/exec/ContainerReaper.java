@@ -3,7 +3,6 @@ package scar.exec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -122,8 +121,7 @@ final class ContainerReaper {
     /** Field 22 of /proc/PID/stat, in clock ticks since boot: with the pid, it names one process. */
     static Optional<String> startTime(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            String[] fields = ProcessTree.statFields(Path.of("/proc", Long.toString(pid)));
             return fields.length >= 20 ? Optional.of(fields[19]) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

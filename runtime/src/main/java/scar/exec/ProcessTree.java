@@ -156,6 +156,16 @@ final class ProcessTree {
         }
     }
 
+    /**
+     * The fields of {@code /proc/PID/stat} from the third (state) on: {@code [0]} is field 3,
+     * {@code [19]} field 22 (start time). comm (field 2) may contain spaces and parentheses, so
+     * the fields resume after the last ')'.
+     */
+    static String[] statFields(Path procDir) throws IOException {
+        String stat = Files.readString(procDir.resolve("stat"), StandardCharsets.ISO_8859_1);
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    }
+
     /** One line of /proc/PID/stat and the tracer from /proc/PID/status. */
     record ProcInfo(long pid, long ppid, long pgrp, long session, long tracer, boolean zombie) {
         boolean belongsTo(Set<Long> members, long root, boolean rootLeadsSession) {
@@ -166,9 +176,7 @@ final class ProcessTree {
         static Optional<ProcInfo> read(Path dir) {
             try {
                 long pid = Long.parseLong(dir.getFileName().toString());
-                String stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
-                // comm (field 2) may contain spaces and parentheses: fields resume after the last ')'.
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                String[] f = statFields(dir);
                 boolean zombie = f[0].equals("Z") || f[0].equals("X");
                 long tracer = 0;
                 for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.ISO_8859_1)) {
