@@ -24,14 +24,14 @@ import javax.net.ssl.TrustManager;
  * a context that refuses to be used instead. An https request gets the default TLS client.
  */
 final class SchemeClients {
-    private final Supplier<HttpClient.Builder> builder;
     private final HttpClient given;
-    private volatile HttpClient plain;
-    private volatile HttpClient tls;
+    private final OnFirstUse plain;
+    private final OnFirstUse tls;
 
     private SchemeClients(Supplier<HttpClient.Builder> builder, HttpClient given) {
-        this.builder = builder;
         this.given = given;
+        this.plain = new OnFirstUse(() -> builder.get().sslContext(new NoTls()).sslParameters(new SSLParameters()).build());
+        this.tls = new OnFirstUse(() -> builder.get().build());
     }
 
     /** One client for every scheme, as given. */
@@ -48,33 +48,30 @@ final class SchemeClients {
         if (given != null) {
             return given;
         }
-        return "http".equalsIgnoreCase(uri.getScheme()) ? plain() : tls();
+        return "http".equalsIgnoreCase(uri.getScheme()) ? plain.get() : tls.get();
     }
 
-    private HttpClient plain() {
-        HttpClient client = plain;
-        if (client == null) {
-            synchronized (this) {
-                if (plain == null) {
-                    plain = builder.get().sslContext(new NoTls()).sslParameters(new SSLParameters()).build();
-                }
-                client = plain;
-            }
-        }
-        return client;
-    }
+    /** A client built once, by whichever thread first asks for it. */
+    private static final class OnFirstUse {
+        private final Supplier<HttpClient> build;
+        private volatile HttpClient client;
 
-    private HttpClient tls() {
-        HttpClient client = tls;
-        if (client == null) {
-            synchronized (this) {
-                if (tls == null) {
-                    tls = builder.get().build();
-                }
-                client = tls;
-            }
+        OnFirstUse(Supplier<HttpClient> build) {
+            this.build = build;
         }
-        return client;
+
+        HttpClient get() {
+            HttpClient built = client;
+            if (built == null) {
+                synchronized (this) {
+                    if (client == null) {
+                        client = build.get();
+                    }
+                    built = client;
+                }
+            }
+            return built;
+        }
     }
 
     /** The plain-http client's SSL context: never used, as that client is only given http URIs. */
