@@ -10,22 +10,21 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import scar.exec.RunRootfs;
+import scar.testing.SharedRegistry;
 import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 
 /** cache_max_mb: least-recently-used eviction of images no run holds, with real images from a real registry. */
 class CacheCapTest {
     private static final long IMAGE_MAX = 256L << 20;
 
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
+    @RegisterExtension
+    static final SharedRegistry REGISTRY = new SharedRegistry();
     static String a;
     static String b;
     static String c;
@@ -37,12 +36,11 @@ class CacheCapTest {
 
     @BeforeAll
     static void pushImages() throws IOException {
-        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
-        TestImages images = new TestImages(Files.createDirectories(shared.resolve("images")));
-        a = images.push(registry, "cap-a:1", distinct("a"));
-        b = images.push(registry, "cap-b:1", distinct("b"));
-        c = images.push(registry, "cap-c:1", distinct("c"));
-        Image probe = new LocalImageStore(shared.resolve("probe"), new RegistryClient(), IMAGE_MAX).pull(ImageRef.parse(a));
+        TestImages images = REGISTRY.images();
+        a = images.push(REGISTRY.registry(), "cap-a:1", distinct("a"));
+        b = images.push(REGISTRY.registry(), "cap-b:1", distinct("b"));
+        c = images.push(REGISTRY.registry(), "cap-c:1", distinct("c"));
+        Image probe = new LocalImageStore(REGISTRY.dir().resolve("probe"), new RegistryClient(), IMAGE_MAX).pull(ImageRef.parse(a));
         imageBytes = CacheSpace.treeBytes(probe.rootfs(), false);
     }
 
@@ -55,11 +53,6 @@ class CacheCapTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
     }
 
     /** A store whose cache holds {@code images} images and a half. */

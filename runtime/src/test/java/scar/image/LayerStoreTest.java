@@ -16,14 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import scar.testing.CountingProxy;
+import scar.testing.SharedRegistry;
 import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 import scar.testing.Tools;
 
 /**
@@ -33,9 +33,8 @@ import scar.testing.Tools;
 class LayerStoreTest {
     private static final long LIMIT = 256L << 20;
 
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
+    @RegisterExtension
+    static final SharedRegistry REGISTRY = new SharedRegistry();
     /** Two images on one base layer (busybox + cowsay), each with an upper layer of its own. */
     static String first;
     static String second;
@@ -48,8 +47,7 @@ class LayerStoreTest {
 
     @BeforeAll
     static void pushImagesSharingABase() throws IOException {
-        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
-        layout = new TestImages(Files.createDirectories(shared.resolve("images")))
+        layout = REGISTRY.images()
                 .buildOci("base", TestImages.Spec.cowsay().withFiles(root -> write(root.resolve("opt/app/base.txt"), "base")));
         String umoci = Tools.require("umoci", "umoci").toString();
         String skopeo = Tools.require("skopeo", "skopeo").toString();
@@ -78,15 +76,10 @@ class LayerStoreTest {
     private static String upper(Path layout, String umoci, String skopeo, String name,
                                 java.util.function.Consumer<Path> change) {
         tagged(layout, umoci, name, change);
-        String ref = registry.address() + "/" + name + ":1";
+        String ref = REGISTRY.registry().address() + "/" + name + ":1";
         Tools.run(layout.getParent(), List.of(skopeo, "copy", "--quiet", "--dest-tls-verify=false",
                 "oci:" + layout + ":" + name, "docker://" + ref));
         return ref;
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
     }
 
     /** Counts layer downloads (each a blob GET), by layer digest. */
@@ -156,9 +149,9 @@ class LayerStoreTest {
 
     @Test
     void twoProcessesPullingTwoImagesSharingABaseLayerAtOnceFetchItOnceAndBothTreesAreRight() throws Exception {
-        try (CountingProxy proxy = CountingProxy.start(registry.address())) {
-            String viaFirst = first.replace(registry.address(), proxy.address());
-            String viaSecond = second.replace(registry.address(), proxy.address());
+        try (CountingProxy proxy = CountingProxy.start(REGISTRY.registry().address())) {
+            String viaFirst = first.replace(REGISTRY.registry().address(), proxy.address());
+            String viaSecond = second.replace(REGISTRY.registry().address(), proxy.address());
             // the base layer's download waits until both processes have asked for their image: they overlap for sure
             proxy.holdBlobUntil(baseDigest, List.of("/v2/first/manifests/", "/v2/second/manifests/"));
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();

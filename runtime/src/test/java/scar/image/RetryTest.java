@@ -20,22 +20,20 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import scar.testing.TestImages;
-import scar.testing.TestRegistry;
+import scar.testing.SharedRegistry;
 
 /**
  * Transient failures between scar and a real registry, made by a small proxy in front of it:
  * 500s, connections dropped mid-body, a body that stalls, a blob that is corrupt.
  */
 class RetryTest {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
+    @RegisterExtension
+    static final SharedRegistry REGISTRY = new SharedRegistry();
     static String image;
 
     @TempDir
@@ -44,14 +42,8 @@ class RetryTest {
     private FaultyProxy proxy;
 
     @BeforeAll
-    static void startRegistry() throws IOException {
-        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
-        image = new TestImages(Files.createDirectories(shared.resolve("images"))).push(registry, "flaky:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
+    static void pushImage() throws IOException {
+        image = REGISTRY.images().push(REGISTRY.registry(), "flaky:1");
     }
 
     @AfterEach
@@ -104,7 +96,7 @@ class RetryTest {
                 x.close();
                 return;
             }
-            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create("http://" + registry.address() + x.getRequestURI()));
+            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create("http://" + REGISTRY.registry().address() + x.getRequestURI()));
             String accept = x.getRequestHeaders().getFirst("Accept");
             if (accept != null) {
                 forward.header("Accept", accept);

@@ -9,38 +9,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import scar.exec.ProotExecutor;
 import scar.image.Image;
 import scar.image.ImageRef;
 import scar.image.LocalImageStore;
 import scar.image.RegistryClient;
+import scar.testing.SharedRegistry;
 import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 
 /** Every run starts from the image as pulled, whatever an earlier run did to its files. */
 class IsolatedRunsTest {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
+    @RegisterExtension
+    static final SharedRegistry REGISTRY = new SharedRegistry();
     static String ref;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startRegistry() throws IOException {
-        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
-        ref = new TestImages(Files.createDirectories(shared.resolve("images"))).push(registry, "isolated:1",
+    static void pushImage() throws IOException {
+        ref = REGISTRY.images().push(REGISTRY.registry(), "isolated:1",
                 TestImages.Spec.cowsay());
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
     }
 
     private final List<String> lines = new ArrayList<>();

@@ -2,14 +2,13 @@ package scar.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import scar.invoke.FunctionSpec;
 import scar.invoke.InvocationException;
-import scar.testing.TestImages;
-import scar.testing.TestRegistry;
+import scar.testing.SharedRegistry;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,9 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CacheBudgetTest {
     private static final long MB = 1024L * 1024;
 
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
+    @RegisterExtension
+    static final SharedRegistry REGISTRY = new SharedRegistry();
     static String image;
 
     @TempDir
@@ -37,13 +35,7 @@ class CacheBudgetTest {
 
     @BeforeAll
     static void pushImage() throws IOException {
-        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
-        image = new TestImages(Files.createDirectories(shared.resolve("images"))).push(registry, "cowsay:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
+        image = REGISTRY.images().push(REGISTRY.registry(), "cowsay:1");
     }
 
     @Test

@@ -5,32 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import scar.config.ConfigException;
-import scar.testing.TestImages;
-import scar.testing.TestRegistry;
+import scar.testing.SharedRegistry;
 
 /** The runtime's keys in scar.cfg: image_max_mb caps the unpacked image, executor picks proot, bwrap or chroot. */
 class RuntimeSettingsTest extends CommandTestBase {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
+    @RegisterExtension
+    static final SharedRegistry REGISTRY = new SharedRegistry();
     static String image;
 
     @BeforeAll
     static void pushImage() throws IOException {
-        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
-        image = new TestImages(Files.createDirectories(shared.resolve("images"))).push(registry, "sized:1");
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
+        image = REGISTRY.images().push(REGISTRY.registry(), "sized:1");
     }
 
     private void setting(String line) throws IOException {

@@ -7,21 +7,20 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import scar.image.ImageRef;
 import scar.image.LocalImageStore;
 import scar.image.RegistryClient;
+import scar.testing.SharedRegistry;
 import scar.testing.TestImages;
-import scar.testing.TestRegistry;
 
 /** The pull progress bar: drawn for a person at a terminal, never for pipes or --json. */
 class PullProgressTest {
-    @TempDir
-    static Path shared;
-    static TestRegistry registry;
+    @RegisterExtension
+    static final SharedRegistry REGISTRY = new SharedRegistry();
     static String image;
 
     @TempDir
@@ -29,8 +28,7 @@ class PullProgressTest {
 
     @BeforeAll
     static void push() throws IOException {
-        registry = TestRegistry.start(Files.createDirectories(shared.resolve("registry")));
-        image = new TestImages(Files.createDirectories(shared.resolve("images"))).push(registry, "progress:1",
+        image = REGISTRY.images().push(REGISTRY.registry(), "progress:1",
                 TestImages.Spec.cowsay().withLayer(root -> {
                     try {
                         Files.writeString(root.resolve("etc/motd"), "second layer\n");
@@ -38,11 +36,6 @@ class PullProgressTest {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }));
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
     }
 
     private String pullShowing(boolean interactive, boolean quiet) {
