@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import scar.storage.LocalObjectStorage;
 import scar.testing.ConcurrentRuns;
+import scar.testing.Scripts;
 
 /**
  * Many staged runs of one function at once in one process, as a batch with high concurrency
@@ -16,14 +17,6 @@ import scar.testing.ConcurrentRuns;
  * runs, so every run sees exactly its own input and writes exactly its own output.
  */
 class ConcurrentStagedRunsTest extends StagedRunsTestBase {
-    /** The failing test's script: "bad" inputs leave a partial output and fail, the others are copied. */
-    static final String PICKY = """
-            case "$(basename "$INPUT_FILE_PATH")" in
-              bad-*) echo "working on it"; echo "partial" > "$TMP_OUTPUT_DIR/$(basename $INPUT_FILE_PATH).partial";
-                     echo "error: cannot parse $(basename $INPUT_FILE_PATH)" >&2; exit 4 ;;
-            esac
-            cp "$INPUT_FILE_PATH" "$TMP_OUTPUT_DIR/"
-            """;
 
     @Test
     void manyConcurrentRunsEachSeeOnlyTheirOwnInputAndOutput() throws Exception {
@@ -38,7 +31,7 @@ class ConcurrentStagedRunsTest extends StagedRunsTestBase {
 
         List<String> wrong = ConcurrentRuns.problems(12, runs, (i, found) -> {
             String name = (i % 2 == 0 ? "ok-" : "bad-") + i;
-            StagedInvocation run = supervisor.invoke(fn, new InvocationRequest("req-" + i, PICKY, List.of(), Map.of()),
+            StagedInvocation run = supervisor.invoke(fn, new InvocationRequest("req-" + i, Scripts.PICKY, List.of(), Map.of()),
                     storage, new StorageTrigger("bkt", "input/" + name), line -> { });
             String expected = name.startsWith("ok-") ? "exit 0" : "exit 4";
             String got = "exit " + run.result().exitCode();

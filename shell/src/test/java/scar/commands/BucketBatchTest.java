@@ -3,6 +3,7 @@ package scar.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import scar.testing.Scripts;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,13 +74,7 @@ class BucketBatchTest extends CommandTestBase {
 
     @Test
     void failuresAreReportedWithRequestIdAndFirstErrorLineAndRetriedAlone() throws Exception {
-        scar("init", "-n", "picky", "-s", script("p.sh", """
-                case "$(basename "$INPUT_FILE_PATH")" in
-                  bad-*) echo "working on it"; echo "partial" > "$TMP_OUTPUT_DIR/$(basename $INPUT_FILE_PATH).partial";
-                         echo "error: cannot parse $(basename $INPUT_FILE_PATH)" >&2; exit 4 ;;
-                esac
-                cp "$INPUT_FILE_PATH" "$TMP_OUTPUT_DIR/"
-                """).toString(), "-es", "picky", image);
+        scar("init", "-n", "picky", "-s", script("p.sh", Scripts.PICKY).toString(), "-es", "picky", image);
         for (String name : List.of("ok-1", "bad-1", "ok-2", "bad-2")) {
             Files.writeString(bucket("picky").resolve("input").resolve(name), name);
         }

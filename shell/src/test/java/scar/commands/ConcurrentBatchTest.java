@@ -1,6 +1,7 @@
 package scar.commands;
 
 import org.junit.jupiter.api.Test;
+import scar.testing.Scripts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,18 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConcurrentBatchTest extends CommandTestBase {
     static final String image = SharedImage.reference();
 
-    /** BucketBatchTest's script: "bad" inputs leave a partial output and fail with exit code 4, the others are copied. */
-    static final String PICKY = """
-            case "$(basename "$INPUT_FILE_PATH")" in
-              bad-*) echo "working on it"; echo "partial" > "$TMP_OUTPUT_DIR/$(basename $INPUT_FILE_PATH).partial";
-                     echo "error: cannot parse $(basename $INPUT_FILE_PATH)" >&2; exit 4 ;;
-            esac
-            cp "$INPUT_FILE_PATH" "$TMP_OUTPUT_DIR/"
-            """;
-
     @Test
     void aHighlyConcurrentBatchGivesEachInputItsOwnVerdict() throws Exception {
-        Path script = Files.writeString(home.resolve("p.sh"), PICKY);
+        Path script = Files.writeString(home.resolve("p.sh"), Scripts.PICKY);
         assertThat(scar("init", "-n", "picky", "-s", script.toString(), "-es", "picky", image).exitCode()).isZero();
         Path cfg = home.resolve("scar.cfg");
         Files.writeString(cfg, Files.readString(cfg).replace("batch_concurrency = 0", "batch_concurrency = 16"));
