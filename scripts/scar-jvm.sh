@@ -42,8 +42,9 @@ scar_may_pull() {
 # scar_train_archive APP_DIR JSA: writes an AppCDS archive of the classes one-shot commands load,
 # from a training run of the extracted jar in APP_DIR (java_opts must be set), in a throwaway
 # config folder: a local listing; an image loaded from a file (a gzipped layer unpacked, as a
-# pull does); a pull from a closed port (the registry client and TLS set-up, offline); an aws
-# listing against a closed port (it fails, offline, after loading the AWS SDK classes).
+# pull does); a run and a bucket batch of that image; a pull from a closed port (the registry
+# client and TLS set-up, offline); an aws listing against a closed port (it fails, offline, after
+# loading the AWS SDK classes).
 scar_train_archive() {
   local app="$1" jsa="$2" training layer arch
   training="$(mktemp -d)"
@@ -62,8 +63,14 @@ scar_train_archive() {
   mkdir -p "$training/local/functions"
   printf '{"name":"train","image":"train:1","imageId":"sha256:0","memoryMb":128,"timeoutSeconds":300,"timeoutThresholdSeconds":10,"description":"","environment":{},"initScript":null}\n' \
     >"$training/local/functions/train.json"
-  printf 'ls\ninit -n loaded -if %s\ninit -n pulled -i 127.0.0.1:9/training:1\n--target aws ls\n' \
-    "$training/image.tar" >"$training/train.scar"
+  # runs (a plain one, and a bucket batch of two inputs): the runtime's classes, and the batch's
+  # that one-shot 'run -es' loads; the container fails to start (no shell in this image), which
+  # costs nothing and loads the same classes
+  printf 'ls\ninit -n loaded -if %s -es training-bkt\nrun loaded\nrun -es training-bkt\n' "$training/image.tar" >"$training/train.scar"
+  printf 'init -n pulled -i 127.0.0.1:9/training:1\n--target aws ls\n' >>"$training/train.scar"
+  mkdir -p "$training/local/buckets/training-bkt/input"
+  echo one >"$training/local/buckets/training-bkt/input/one.txt"
+  echo two >"$training/local/buckets/training-bkt/input/two.txt"
   env -u AWS_PROFILE -u AWS_ENDPOINT_URL SCAR_CONFIG_FOLDER="$training" AWS_ACCESS_KEY_ID=training \
     AWS_SECRET_ACCESS_KEY=training AWS_MAX_ATTEMPTS=1 AWS_EC2_METADATA_DISABLED=true \
     java "${java_opts[@]}" -XX:ArchiveClassesAtExit="$jsa.$$" -Xlog:disable \

@@ -73,6 +73,8 @@ public final class RunRootfs implements AutoCloseable {
     private static final String RUN_MOUNT_PLACEHOLDER = ".scar-run-mount";
 
     private final Path image;
+    /** Names this image's spare trees: a digest of its path, made once per run rather than at each use. */
+    private final String spareKey;
     /** Image files linked into this tree, as they were, to spot in-place changes. */
     private final List<Linked> linked;
     /** The tree's directories (relative), as sealed before the run: any entry added, removed or renamed changes one. */
@@ -88,8 +90,9 @@ public final class RunRootfs implements AutoCloseable {
     /** The directories as sealed came with the tree: only the run mount point's parent needs a new look. */
     private boolean sealedCarried;
 
-    private RunRootfs(Path image, Path dir, List<Linked> linked) {
+    private RunRootfs(Path image, String spareKey, Path dir, List<Linked> linked) {
         this.image = image;
+        this.spareKey = spareKey;
         this.dir = dir;
         this.linked = linked;
     }
@@ -109,7 +112,7 @@ public final class RunRootfs implements AutoCloseable {
             throw new UncheckedIOException("cannot create the run's root filesystem under " + scratch + ": " + e.getMessage(), e);
         }
         List<Linked> linked = new ArrayList<>();
-        RunRootfs run = new RunRootfs(image, dir, linked);
+        RunRootfs run = new RunRootfs(image, spareKey(image), dir, linked);
         try {
             Files.walkFileTree(image, new SimpleFileVisitor<>() {
                 @Override
@@ -179,7 +182,7 @@ public final class RunRootfs implements AutoCloseable {
 
     private static RunRootfs take(Path image, Path scratch, String name, Baselines baselines) {
         String key = spareKey(image);
-        try (var spares = Files.newDirectoryStream(scratch, "spare-" + key + "-*")) {
+        try (var spares = Files.newDirectoryStream(scratch, p -> p.getFileName().toString().startsWith("spare-" + key + "-"))) {
             for (Path spare : spares) {
                 Path dir = scratch.resolve(name);
                 try {
@@ -189,13 +192,13 @@ public final class RunRootfs implements AutoCloseable {
                 }
                 Baseline known = baselines == null ? null : baselines.take(spare);
                 if (known != null) {
-                    RunRootfs run = new RunRootfs(image, dir, known.linked());
+                    RunRootfs run = new RunRootfs(image, key, dir, known.linked());
                     run.dirs.addAll(known.dirs());
                     run.sealed.putAll(known.sealed());
                     run.sealedCarried = true;
                     return run;
                 }
-                RunRootfs run = new RunRootfs(image, dir, new ArrayList<>());
+                RunRootfs run = new RunRootfs(image, key, dir, new ArrayList<>());
                 try {
                     run.baseline();
                     return run;
@@ -236,7 +239,9 @@ public final class RunRootfs implements AutoCloseable {
      */
     public void addRunMountPoint(String containerPath) {
         Path target = inside(containerPath);
-        if (target == null || !noLinkAbove(target) || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        // File.exists, not Files.exists: the JDK makes and throws an exception inside for a missing
+        // path, the usual case here, once per run. A dangling link in its place is replaced below.
+        if (target == null || !noLinkAbove(target) || target.toFile().exists()) {
             return;
         }
         try {
@@ -441,7 +446,7 @@ public final class RunRootfs implements AutoCloseable {
         }
         closed = true;
         if (unchanged() && spares() < MAX_SPARES) {
-            Path spare = dir.resolveSibling("spare-" + spareKey(image) + "-" + Long.toHexString(System.nanoTime())
+            Path spare = dir.resolveSibling("spare-" + spareKey + "-" + Long.toHexString(System.nanoTime())
                     + Long.toHexString(Thread.currentThread().getId()));
             try {
                 Files.move(dir, spare, StandardCopyOption.ATOMIC_MOVE);
@@ -457,7 +462,9 @@ public final class RunRootfs implements AutoCloseable {
     }
 
     private long spares() {
-        try (var spares = Files.newDirectoryStream(dir.getParent(), "spare-" + spareKey(image) + "-*")) {
+        String prefix = "spare-" + spareKey + "-";
+        // a prefix test, not a glob: the JDK compiles a glob into a regex on every listing
+        try (var spares = Files.newDirectoryStream(dir.getParent(), p -> p.getFileName().toString().startsWith(prefix))) {
             long n = 0;
             for (Path ignored : spares) {
                 n++;

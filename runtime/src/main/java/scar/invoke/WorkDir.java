@@ -59,7 +59,9 @@ final class WorkDir implements AutoCloseable {
                 Files.createDirectories(workRoot);
             }
             Path dir = workRoot.resolve(requestId);
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            // File.exists: Files.exists throws and catches inside for a missing path, the usual case.
+            // A dangling link there is no directory a spare can be renamed onto: createDirectory then fails.
+            if (dir.toFile().exists()) {
                 throw new FileAlreadyExistsException(dir.toString());
             }
             if (takeSpare(workRoot, dir)) {
@@ -95,7 +97,7 @@ final class WorkDir implements AutoCloseable {
      * a spare always holds output/, so a run never takes over another's directory.
      */
     private static boolean takeSpare(Path workRoot, Path dir) {
-        try (var spares = Files.newDirectoryStream(workRoot, SPARE + "*")) {
+        try (var spares = Files.newDirectoryStream(workRoot, named(SPARE))) {
             for (Path spare : spares) {
                 try {
                     Files.move(spare, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -217,7 +219,7 @@ final class WorkDir implements AutoCloseable {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
         boolean outputKept = false;
-        int[] room = {Math.min(2, MAX_RECYCLED - count(pool, "*"))};
+        int[] room = {Math.min(2, MAX_RECYCLED - count(pool, ""))};
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : (Iterable<Path>) children::iterator) {
                 String name = child.getFileName().toString();
@@ -261,16 +263,16 @@ final class WorkDir implements AutoCloseable {
     }
 
     private static int spares(Path workRoot) {
-        return count(workRoot, SPARE + "*");
+        return count(workRoot, SPARE);
     }
 
-    /** Entries matching {@code glob}; an unreadable folder counts as full. */
-    private static int count(Path folder, String glob) {
+    /** Entries whose names start with {@code prefix}; an unreadable folder counts as full. */
+    private static int count(Path folder, String prefix) {
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
         int n = 0;
-        try (var entries = Files.newDirectoryStream(folder, glob)) {
+        try (var entries = Files.newDirectoryStream(folder, named(prefix))) {
             for (Path ignored : entries) {
                 n++;
             }
@@ -278,6 +280,11 @@ final class WorkDir implements AutoCloseable {
             return Integer.MAX_VALUE / 2;
         }
         return n;
+    }
+
+    /** A prefix test, not a glob: the JDK compiles a glob into a regex on every listing, several per run. */
+    private static java.nio.file.DirectoryStream.Filter<Path> named(String prefix) {
+        return p -> p.getFileName().toString().startsWith(prefix);
     }
 
     /** Removes a work directory an invocation left behind (its process was killed); true if one was there. */
