@@ -22,7 +22,8 @@ public final class CommandRunner {
      * Built once per runner and reused: building picocli's model of all commands costs more than
      * most commands do (picocli resets every option to its initial value on each parse).
      */
-    private CommandLine commandLine;
+    /** By verb ("" for the whole grammar), each built at its first use and kept for the session. */
+    private final java.util.Map<String, CommandLine> commandLines = new java.util.HashMap<>();
 
     public CommandRunner(Session session) {
         this.session = session;
@@ -30,7 +31,7 @@ public final class CommandRunner {
 
     /** Names of scar's own commands, which the shell hands to this runner. */
     public static Set<String> commandNames() {
-        return new CommandLine(ScarCommand.class, new NoSessionFactory()).getSubcommands().keySet();
+        return ScarCommand.BY_NAME.keySet();
     }
 
     /** {@code --target}, {@code --profile}, {@code --region} (or {@code --x=value}): one command's override, in front of it. */
@@ -41,13 +42,22 @@ public final class CommandRunner {
 
     /** scar's grammar without a session, for completion and for generating the bash/zsh scripts. */
     public static CommandLine grammar() {
-        return new CommandLine(ScarCommand.class, new NoSessionFactory());
+        return grammar(new NoSessionFactory(), ScarCommand.COMMANDS);
+    }
+
+    /** The root command with these verbs under it. */
+    private static CommandLine grammar(CommandLine.IFactory factory, List<Class<?>> commands) {
+        CommandLine root = new CommandLine(ScarCommand.class, factory);
+        for (Class<?> command : commands) {
+            root.addSubcommand(new CommandLine(command, factory));
+        }
+        return root;
     }
 
     /** Each command's name and one-line description, in the order of the grammar. */
     public static java.util.Map<String, String> commandDescriptions() {
         java.util.Map<String, String> descriptions = new java.util.LinkedHashMap<>();
-        new CommandLine(ScarCommand.class, new NoSessionFactory()).getSubcommands().forEach((name, sub) ->
+        grammar().getSubcommands().forEach((name, sub) ->
                 descriptions.put(name, String.join(" ", sub.getCommandSpec().usageMessage().description())));
         return descriptions;
     }
@@ -91,9 +101,9 @@ public final class CommandRunner {
             arguments = new ArrayList<>(rest);
             arguments.add(0, "run");
         }
-        if (commandLine == null) {
-            commandLine = newCommandLine();
-        }
+        String verb = arguments.isEmpty() ? null : arguments.get(0);
+        CommandLine commandLine = commandLines.computeIfAbsent(ScarCommand.BY_NAME.containsKey(verb) ? verb : "",
+                this::newCommandLine);
         return commandLine.execute(arguments.toArray(String[]::new));
     }
 
@@ -102,9 +112,14 @@ public final class CommandRunner {
         return lastError;
     }
 
-    CommandLine newCommandLine() {
+    /**
+     * The grammar for a command line starting with {@code verb}: the root with that verb alone
+     * under it, or with all of them when it is none of them (an unknown word, an option, help).
+     */
+    private CommandLine newCommandLine(String verb) {
         Console console = session.console();
-        CommandLine commandLine = new CommandLine(ScarCommand.class, new SessionFactory(session));
+        CommandLine commandLine = grammar(new SessionFactory(session),
+                verb.isEmpty() ? ScarCommand.COMMANDS : List.of(ScarCommand.BY_NAME.get(verb)));
         commandLine.setOut(console.out());
         commandLine.setErr(console.err());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
