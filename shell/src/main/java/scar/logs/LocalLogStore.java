@@ -35,6 +35,8 @@ public final class LocalLogStore implements InvocationLog {
     private final Path root;
     private final Clock clock;
     private final int retentionDays;
+    /** Not a function's folder: a function name cannot start with a dot. */
+    private static final String PRUNED = ".pruned";
 
     /** @param retentionDays streams of days older than this are deleted by {@link #prune()} */
     public LocalLogStore(Path root, Clock clock, int retentionDays) {
@@ -90,6 +92,31 @@ public final class LocalLogStore implements InvocationLog {
                 }
             }
             deleteQuietly(directoryOf(function)); // only succeeds when it is empty
+        }
+    }
+
+    /**
+     * {@link #prune()}, unless a session started today with the same retention already did: every
+     * one-shot command opens a session, and a scan of every function's logs on each cost a
+     * command milliseconds per function. The day of the last prune is kept in {@code .pruned}.
+     */
+    public void pruneOncePerDay() {
+        Path marker = root.resolve(PRUNED);
+        String stamp = today() + " " + retentionDays;
+        try {
+            if (Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS) && Files.readString(marker).equals(stamp)) {
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: prune, and write it again
+        }
+        prune();
+        try {
+            Path temp = Files.createTempFile(root, PRUNED, ".tmp");
+            Files.writeString(temp, stamp);
+            Files.move(temp, marker, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // no logs folder yet, or not writable: the next session prunes again
         }
     }
 

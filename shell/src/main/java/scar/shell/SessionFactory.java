@@ -117,7 +117,7 @@ public final class SessionFactory {
                 new RegistryClient(credentials), runtime.imageMaxBytes(), runtime.cacheMaxBytes(), progress,
                 java.time.Duration.ofHours(6)));
         var logs = new LocalLogStore(folder.localLogs(), Clock.systemUTC(), config.logRetentionDays());
-        logs.prune();
+        logs.pruneOncePerDay();
         var supervisor = new Supervisor(images, executor(runtime, folder), folder.localWork(), logs);
         Path local = folder.root().resolve("local");
         return new LocalTarget(new LocalFunctionRepository(folder.localFunctions()), images, supervisor,

@@ -77,6 +77,43 @@ class LocalLogStoreTest {
     }
 
     @Test
+    void sessionsPruneOldStreamsOncePerDayOrWhenTheRetentionChanges() throws Exception {
+        java.time.Instant day = java.time.Instant.parse("2026-11-20T10:00:00Z");
+        Clock today = Clock.fixed(day, java.time.ZoneOffset.UTC);
+        writeStream(day.minus(java.time.Duration.ofDays(10)), "rid-old");
+
+        new LocalLogStore(root, today, 7).pruneOncePerDay();
+        assertThat(streamFiles()).isEmpty();
+
+        // a stream older than the retention appearing later that day (copied in) waits for the next day
+        writeStream(day.minus(java.time.Duration.ofDays(9)), "rid-copied");
+        new LocalLogStore(root, today, 7).pruneOncePerDay();
+        assertThat(streamFiles()).hasSize(1);
+
+        new LocalLogStore(root, today, 5).pruneOncePerDay(); // a shorter retention applies at once
+        assertThat(streamFiles()).isEmpty();
+
+        writeStream(day.minus(java.time.Duration.ofDays(9)), "rid-copied-again");
+        new LocalLogStore(root, Clock.offset(today, java.time.Duration.ofDays(1)), 5).pruneOncePerDay();
+        assertThat(streamFiles()).isEmpty();
+    }
+
+    private void writeStream(java.time.Instant when, String rid) {
+        try (InvocationLog.RequestLog log = new LocalLogStore(root, Clock.fixed(when, java.time.ZoneOffset.UTC), 30).open(FN, rid)) {
+            log.write("START RequestId: " + rid);
+        }
+    }
+
+    private List<Path> streamFiles() throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(root.resolve("fn"))) {
+            return List.of();
+        }
+        try (var files = java.nio.file.Files.list(root.resolve("fn"))) {
+            return files.toList();
+        }
+    }
+
+    @Test
     void recentRequestIdsForCompletionComeNewestFirst() {
         LocalLogStore store = new LocalLogStore(root, Clock.systemUTC(), 30);
         for (String rid : List.of("rid-1", "rid-2", "rid-3")) {
