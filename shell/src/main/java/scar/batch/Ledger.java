@@ -141,13 +141,25 @@ public final class Ledger {
             }
             // File channels close on interrupt: a Ctrl-C must not cost the record of a run.
             Uninterrupted.call(() -> {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    ch.force(false);
-                    endsSynced = target;
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: " + e.getMessage(), e);
+                for (int attempt = 1; ; attempt++) {
+                    FileChannel ch;
+                    try {
+                        synchronized (this) {
+                            ch = channel();
+                        }
+                        // outside the object's lock: batch threads go on recording while the disk syncs
+                        ch.force(false);
+                        endsSynced = target;
+                        return null;
+                    } catch (java.nio.channels.ClosedChannelException e) {
+                        if (attempt == 3) {
+                            throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: it was closed", e);
+                        }
+                        // replaced meanwhile (the file changed, or an interrupt closed it): sync the new one
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: " + e.getMessage(), e);
+                    }
                 }
-                return null;
             });
         }
     }
@@ -198,20 +210,64 @@ public final class Ledger {
         T run() throws IOException;
     }
 
+    /** The channel of the operation under way, for {@link #write}. */
     private FileChannel channel;
+    /**
+     * The file, open from one operation to the next: an open and a close for each record cost a
+     * batch more than the record itself. Only this object opens the file in this process, which
+     * matters as closing any descriptor of a file drops all of the process's locks on it.
+     */
+    private FileChannel kept;
+    /** The identity of the file {@link #kept} was opened on: removed or replaced, it is opened again. */
+    private Object keptKey;
+
+    /** The file, open; opened again when it was replaced, removed or closed (an interrupt closes it). */
+    private FileChannel channel() throws IOException {
+        Object key = fileKey();
+        if (kept != null && kept.isOpen() && key != null && key.equals(keptKey)) {
+            return kept;
+        }
+        closeKept();
+        if (!Files.isDirectory(file.getParent())) {
+            Files.createDirectories(file.getParent());
+        }
+        kept = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        keptKey = fileKey();
+        return kept;
+    }
+
+    private Object fileKey() {
+        try {
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null; // not there (yet, or any more)
+        }
+    }
+
+    private void closeKept() {
+        if (kept != null) {
+            try {
+                kept.close();
+            } catch (IOException e) {
+                // nothing was pending on it: every record is written before its call returns
+            }
+            kept = null;
+        }
+    }
+
+    /** Lets the file go (the session ends); a later call opens it again. */
+    public synchronized void close() {
+        closeKept();
+    }
 
     /** Reads what other processes appended, then runs {@code action}, all under the file lock. */
     private <T> T withLock(Locked<T> action) {
         // File channels close on interrupt: a Ctrl-C must not cost the record of a run.
         boolean interrupted = Thread.interrupted();
         try {
-            if (!Files.isDirectory(file.getParent())) {
-                Files.createDirectories(file.getParent());
-            }
             for (int attempt = 1; ; attempt++) {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                     FileLock ignored = ch.lock()) {
+                FileChannel ch = channel();
+                try (FileLock ignored = ch.lock()) {
                     channel = ch;
                     catchUp(ch);
                     return action.run();

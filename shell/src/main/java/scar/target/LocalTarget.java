@@ -162,7 +162,10 @@ public final class LocalTarget implements Target {
         }
         // A new function of the same name starts with a clean record of processed inputs.
         if (ledgers != null) {
-            openLedgers.remove(name);
+            Ledger ledger = openLedgers.remove(name);
+            if (ledger != null) {
+                ledger.close();
+            }
             try {
                 Files.deleteIfExists(ledgers.resolve(name + ".jsonl"));
             } catch (java.io.IOException e) {
@@ -202,24 +205,27 @@ public final class LocalTarget implements Target {
         return new LocalLogSource(logs);
     }
 
-    /** Waits for background invocations; on Ctrl-C they are interrupted, which kills their containers. */
+    /**
+     * Waits for background invocations (on Ctrl-C they are interrupted, which kills their
+     * containers), then lets the ledgers' files go.
+     */
     @Override
     public void close() {
         ExecutorService running;
         synchronized (this) {
             running = background;
         }
-        if (running == null) {
-            return;
-        }
-        running.shutdown();
-        try {
-            while (!running.awaitTermination(1, TimeUnit.HOURS)) {
-                // An invocation is bounded by its timeout (at most 900 s): keep waiting.
+        if (running != null) {
+            running.shutdown();
+            try {
+                while (!running.awaitTermination(1, TimeUnit.HOURS)) {
+                    // An invocation is bounded by its timeout (at most 900 s): keep waiting.
+                }
+            } catch (InterruptedException e) {
+                running.shutdownNow();
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            running.shutdownNow();
-            Thread.currentThread().interrupt();
         }
+        openLedgers.values().forEach(Ledger::close);
     }
 }

@@ -124,4 +124,31 @@ class LedgerTest {
         }
         assertThat(new Ledger(file()).last("input/a")).get().extracting(LedgerEntry::event).isEqualTo(LedgerEntry.FAILED);
     }
+
+    @Test
+    void aLedgerFileRemovedOrReplacedWhileTheSessionKeepsItOpenStillGetsEveryLaterRecord() throws Exception {
+        // the session keeps the file open between records: a removed or replaced file must not
+        // swallow what is recorded after it (it would then run again after a restart)
+        Ledger ledger = new Ledger(file());
+        ledger.claim(a, "r1", Selection.PENDING);
+        ledger.finish(a, "r1", LedgerEntry.SUCCEEDED, null);
+
+        Files.delete(file());
+        ObjectInfo b = new ObjectInfo("input/b", 1, Instant.ofEpochMilli(1000));
+        ledger.claim(b, "r2", Selection.PENDING);
+        ledger.finish(b, "r2", LedgerEntry.SUCCEEDED, null);
+        assertThat(new Ledger(file()).last("input/b")).as("after removal").get()
+                .extracting(LedgerEntry::event).isEqualTo(LedgerEntry.SUCCEEDED);
+
+        Path other = dir.resolve("other.jsonl");
+        Files.writeString(other, "");
+        Files.move(other, file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ObjectInfo c = new ObjectInfo("input/c", 1, Instant.ofEpochMilli(1000));
+        ledger.claim(c, "r3", Selection.PENDING);
+        ledger.finish(c, "r3", LedgerEntry.FAILED, "exit code 1");
+        ledger.sync();
+        assertThat(new Ledger(file()).last("input/c")).as("after replacement").get()
+                .extracting(LedgerEntry::event).isEqualTo(LedgerEntry.FAILED);
+        ledger.close();
+    }
 }
