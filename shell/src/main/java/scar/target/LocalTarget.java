@@ -194,12 +194,16 @@ public final class LocalTarget implements Target {
                 return thread;
             });
         }
+        // Its log is opened here, so that a run whose log cannot be written fails now, in front of
+        // the user, rather than in the background where nobody sees it.
+        Supervisor.Pending pending = supervisor.start(function, request);
         runningAsync.incrementAndGet();
         CompletableFuture<InvocationResult> result;
         try {
-            result = CompletableFuture.supplyAsync(() -> supervisor.invoke(function, request, line -> { }), background);
+            result = CompletableFuture.supplyAsync(() -> pending.run(line -> { }), background);
         } catch (RuntimeException e) {
             runningAsync.decrementAndGet();
+            pending.abandon(e);
             throw e;
         }
         result.whenComplete((done, failure) -> runningAsync.decrementAndGet());
