@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scar.logs.JsonFormatRun;
 import scar.logs.LogEvent;
 import scar.logs.LogNotFoundException;
 import scar.logs.LogQuery;
@@ -126,6 +127,21 @@ class CloudWatchLogSourceTest {
                 "END RequestId: req-c", "REPORT RequestId: req-c\tDuration: 1.00 ms");
         assertThat(events).extracting(LogEvent::function).containsOnly("fn");
         assertThat(events).extracting(LogEvent::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void recentRequestIdsAreTheStartsOfTheLatestRunsInTextAndJsonLogFormatNewestFirst() {
+        group("fn");
+        long t = System.currentTimeMillis() - 60_000;
+        put("fn", S1, t, "START RequestId: req-text Version: $LATEST", "text run", "END RequestId: req-text",
+                "REPORT RequestId: req-text\tDuration: 1.00 ms");
+        // The function switched to LoggingConfig LogFormat=JSON: its STARTs are platform.start records.
+        put("fn", S2, t + 1000, JsonFormatRun.lines("req-json", "success", "json run"));
+        // A handler line that reads like a START is not one.
+        put("fn", S1, t + 2000, JsonFormatRun.lines("req-json-2", "success", "START RequestId: not-a-run"));
+
+        assertThat(source().recentRequestIds("fn", 10)).containsExactly("req-json-2", "req-json", "req-text");
+        assertThat(source().recentRequestIds("fn", 2)).containsExactly("req-json-2", "req-json");
     }
 
     @Test
