@@ -72,15 +72,58 @@ public final class Supervisor {
         return run(fn, req, storage, trigger, lines);
     }
 
+    /**
+     * Checks the request and opens its log record (START) now, on the caller's thread, and
+     * returns the rest of the run to call later, on another one ({@code run --async}): a bad
+     * request or a log that cannot be written then fails where it is started and seen, instead
+     * of a run in the background that nobody sees fail.
+     */
+    public Pending start(FunctionSpec fn, InvocationRequest req) {
+        return new Pending(fn, req, open(fn, req));
+    }
+
+    /** An invocation whose log record is open: {@link #run} it once, or {@link #abandon} it. */
+    public final class Pending {
+        private final FunctionSpec fn;
+        private final InvocationRequest req;
+        private final InvocationRecord record;
+
+        private Pending(FunctionSpec fn, InvocationRequest req, InvocationRecord record) {
+            this.fn = fn;
+            this.req = req;
+            this.record = record;
+        }
+
+        public InvocationResult run(Consumer<String> lines) {
+            return complete(record, fn, req, null, null, lines).result();
+        }
+
+        /** It will never run (scar is closing): its record still ends, saying why. */
+        public void abandon(RuntimeException why) {
+            try (record) {
+                record.failed(why);
+            }
+        }
+    }
+
     private StagedInvocation run(FunctionSpec fn, InvocationRequest req, ObjectStorage storage, StorageTrigger trigger,
                                  Consumer<String> lines) {
+        return complete(open(fn, req), fn, req, storage, trigger, lines);
+    }
+
+    private InvocationRecord open(FunctionSpec fn, InvocationRequest req) {
         String rid = req.requestId();
         if (rid == null || !REQUEST_ID.matcher(rid).matches()) {
             throw new InvocationException("invalid request id '" + rid + "': use 1-64 letters, digits or '-'");
         }
         validateKeys(fn.environment(), "function " + fn.name());
         validateKeys(req.environment(), "request " + rid);
-        try (InvocationRecord record = InvocationRecord.start(log, fn, rid)) {
+        return InvocationRecord.start(log, fn, rid);
+    }
+
+    private StagedInvocation complete(InvocationRecord opened, FunctionSpec fn, InvocationRequest req, ObjectStorage storage,
+                                      StorageTrigger trigger, Consumer<String> lines) {
+        try (InvocationRecord record = opened) {
             try {
                 StagedInvocation staged = run(fn, req, storage, trigger, record, lines);
                 record.end(staged.result().exitCode(), staged.result().timedOut());

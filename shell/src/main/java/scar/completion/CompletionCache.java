@@ -45,6 +45,9 @@ public final class CompletionCache {
     /** At most this many keys and folders of one folder are offered (one S3 page). */
     static final int MAX_CHILDREN = 1000;
 
+    /** Marks a function's request ids among the listings, apart from bucket paths (which never start with it). */
+    private static final String REQUEST_IDS = "\0request-ids:";
+
     /** Prefix listings kept at most (each up to MAX_CHILDREN names). */
     static final int MAX_LISTINGS = 64;
 
@@ -61,7 +64,10 @@ public final class CompletionCache {
     private TreeSet<String> functions;
     private TreeSet<String> images;
     private TreeSet<String> buckets;
-    /** A prefix inside a bucket ("BUCKET/FOLDER/NAME") to what one level below it held when last listed. */
+    /**
+     * A prefix inside a bucket ("BUCKET/FOLDER/NAME") to what one level below it held when last
+     * listed; and a function (REQUEST_IDS + NAME) to the request ids of its latest runs.
+     */
     private final Map<String, Listing> listings = new HashMap<>();
     private long refreshedAt;
     private boolean fetched;
@@ -104,15 +110,28 @@ public final class CompletionCache {
     }
 
     /**
-     * Request ids of the latest invocations, newest first, for {@code log -ri}. Read from the
-     * target's logs at each TAB (not cached: a run a moment ago must be there).
+     * Request ids of the latest invocations, newest first, for {@code log -ri}: of {@code function}
+     * (the one named on the line), or of every function when null. Read from the local logs at
+     * each TAB (a run a moment ago must be there); elsewhere they are one function's log group,
+     * read in the background like a bucket's keys (a TAB waits ~100 ms at most, and they are kept
+     * a few seconds), so without a function there is nothing to offer.
      */
-    public List<String> requestIds() {
-        try {
-            return target.get().logs().recentRequestIds(null, 20);
-        } catch (RuntimeException e) {
-            return List.of(); // a target without logs, or logs unreadable: nothing to offer
+    public List<String> requestIds(String function) {
+        if (key.isLocal()) {
+            try {
+                return readRequestIds(function);
+            } catch (RuntimeException e) {
+                return List.of(); // a target without logs, or logs unreadable: nothing to offer
+            }
         }
+        if (function == null || !FunctionNames.isValid(function)) {
+            return List.of();
+        }
+        return listedInBackground(REQUEST_IDS + function, () -> readRequestIds(function));
+    }
+
+    private List<String> readRequestIds(String function) {
+        return target.get().logs().recentRequestIds(function, 20);
     }
 
     /** Bucket names for TAB ({@code -es}, {@code -b}), sorted; refreshed with the function names. */
@@ -146,7 +165,15 @@ public final class CompletionCache {
             }
         }
         // keyed by the whole prefix: a folder may hold more than one page, so S3 filters, not this
-        String where = bucket + "/" + prefix;
+        return matchingKeys(listedInBackground(bucket + "/" + prefix, () -> listChildren(bucket, prefix)), prefix);
+    }
+
+    /**
+     * What {@code list} answers for {@code where}, from a remote target: kept {@link #LISTING_TTL};
+     * when older, listed again in the background, waiting ~100 ms for it, and otherwise the last
+     * answer (nothing the first time).
+     */
+    private List<String> listedInBackground(String where, Supplier<List<String>> list) {
         CompletableFuture<List<String>> pending;
         List<String> known;
         synchronized (this) {
@@ -155,7 +182,7 @@ public final class CompletionCache {
                     && System.nanoTime() - listing.listedAt() < LISTING_TTL.toNanos();
             known = listing == null ? List.of() : listing.children();
             if (fresh) {
-                return matchingKeys(known, prefix);
+                return known;
             }
             if (listing != null && listing.pending() != null) {
                 pending = listing.pending();
@@ -163,19 +190,19 @@ public final class CompletionCache {
                 if (listings.size() >= MAX_LISTINGS) {
                     listings.values().removeIf(old -> old.pending() == null); // a long session types many prefixes
                 }
-                pending = CompletableFuture.supplyAsync(() -> listChildren(bucket, prefix), background.get());
+                pending = CompletableFuture.supplyAsync(list, background.get());
                 CompletableFuture<List<String>> started = pending;
                 listings.put(where, new Listing(known, listing == null ? 0 : listing.listedAt(), started));
                 started.whenComplete((children, failure) -> listed(where, started, children));
             }
         }
         try {
-            return matchingKeys(pending.get(FIRST_LOAD_WAIT_MILLIS, TimeUnit.MILLISECONDS), prefix);
+            return pending.get(FIRST_LOAD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            return matchingKeys(known, prefix);
+            return known;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return matchingKeys(known, prefix);
+            return known;
         }
     }
 

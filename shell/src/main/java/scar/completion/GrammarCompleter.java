@@ -53,6 +53,9 @@ public final class GrammarCompleter {
         String previous = words.get(index - 1);
         OptionSpec valueOf = option(spec, previous);
         if (valueOf != null && valueOf.arity().max() > 0 && index - 1 > 0 && !isValueOfPrevious(spec, words, index - 1)) {
+            if (valueOf.completionCandidates() instanceof Candidates.RequestIds) {
+                return matching(cache.get().requestIds(functionOnLine(spec, words, index)), prefix);
+            }
             return values(valueOf, prefix);
         }
         if (prefix.startsWith("-")) {
@@ -102,6 +105,34 @@ public final class GrammarCompleter {
         return false;
     }
 
+    /**
+     * The function the line names apart from the word being completed ({@code log hello -ri …},
+     * {@code log -ri … -n hello}), or null: the request ids TAB offers are that function's.
+     */
+    private static String functionOnLine(CommandSpec spec, List<String> words, int index) {
+        for (int i = 1; i < words.size(); i++) {
+            String word = words.get(i);
+            OptionSpec option = option(spec, word);
+            if (option != null) {
+                if (option.arity().max() > 0) {
+                    i++;
+                    if (option.completionCandidates() instanceof Candidates.Functions && i < words.size() && i != index
+                            && !words.get(i).isEmpty()) {
+                        return words.get(i);
+                    }
+                }
+            } else if (i != index && !word.isEmpty() && (!word.startsWith("-") || word.equals("-"))) {
+                int position = positionalIndex(spec, words, i);
+                for (PositionalParamSpec positional : spec.positionalParameters()) {
+                    if (positional.index().min() == position && positional.completionCandidates() instanceof Candidates.Functions) {
+                        return word;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     /** How many positional words come before {@code words[index]}, skipping options and their values. */
     private static int positionalIndex(CommandSpec spec, List<String> words, int index) {
         int position = 0;
@@ -134,7 +165,7 @@ public final class GrammarCompleter {
             return bucketPaths(prefix);
         }
         if (candidates instanceof Candidates.RequestIds) {
-            return matching(cache.get().requestIds(), prefix);
+            return matching(cache.get().requestIds(null), prefix);
         }
         if (Path.class.isAssignableFrom(arg.type()) || java.io.File.class.isAssignableFrom(arg.type())) {
             return paths(prefix);

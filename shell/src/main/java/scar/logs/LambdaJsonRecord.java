@@ -12,9 +12,15 @@ import java.util.Optional;
  * ({@code {"time":..,"type":"platform.start","record":{"requestId":..}}}) and the handler's lines
  * application records ({@code {"timestamp":..,"level":..,"message":"scar: Exit Code: 3",..}}).
  * The text format's readers look through these to the same facts, so {@code log -f} and
- * {@code run --async -f} work on either format.
+ * {@code run --async -f} work on either format. A {@link LogEvent} parses its line once and keeps
+ * the record.
+ *
+ * @param type      a platform record's type ({@code platform.start}, ...), or null for an application record
+ * @param requestId a platform record's request id
+ * @param status    a platform record's status ({@code success}, {@code timeout}, ...)
+ * @param message   an application record's message (the handler's line), or null for a platform record
  */
-record LambdaJsonRecord(String type, String requestId, String status, String message) {
+public record LambdaJsonRecord(String type, String requestId, String status, String message) {
     /** Parsing is only for lines that look like a record: most lines are the container's plain text. */
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
@@ -44,14 +50,6 @@ record LambdaJsonRecord(String type, String requestId, String status, String mes
         }
         String message = text(node, "message");
         return message == null ? Optional.empty() : Optional.of(new LambdaJsonRecord(null, null, null, message));
-    }
-
-    /** What a line says: the message of an application record, or the line itself. */
-    static String message(String line) {
-        if (line.indexOf('{') < 0) {
-            return line;
-        }
-        return of(line).map(LambdaJsonRecord::message).orElse(line);
     }
 
     boolean isPlatform(String platformType) {

@@ -2,6 +2,7 @@ package scar.logs;
 
 import scar.invoke.FunctionSpec;
 import scar.invoke.InvocationLog;
+import scar.target.TargetException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,9 +78,27 @@ public final class LocalLogStore implements InvocationLog {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the log of function '" + function.name() + "' to " + file
-                    + ": " + e.getMessage(), e);
+            // Opened before the run starts: the run does not start, and the user learns why and what to do.
+            throw new TargetException("cannot write the log of function '" + function.name() + "' to " + file + " ("
+                    + reason(e) + "), so it was not run; make " + dir + " a folder you can write to and run it again");
         }
+    }
+
+    /** Why a log could not be opened, in a few words (the path is said once, by the caller). */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "something that is not a folder is in the way";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        String message = String.valueOf(e.getMessage());
+        // FileNotFoundException says "PATH (Reason)"
+        int open = message.lastIndexOf(" (");
+        return open >= 0 && message.endsWith(")") ? message.substring(open + 2, message.length() - 1) : message;
     }
 
     /** Deletes streams of days before the retention period, for every function. */

@@ -1,5 +1,7 @@
 package scar.logs;
 
+import java.util.Optional;
+
 /**
  * One line of a function's log, as CloudWatch Logs models it.
  *
@@ -9,8 +11,18 @@ package scar.logs;
  * @param timestamp milliseconds since the epoch, when the line was written
  * @param requestId the invocation the line belongs to, or null where the store does not know it
  *                  (CloudWatch: the line is then placed by the START and REPORT around it)
+ * @param json      the Lambda JSON-format record the line holds, or null for a plain text line:
+ *                  parsed once, when the event is made, for every question asked of it later
  */
-public record LogEvent(String id, String function, String stream, long timestamp, String requestId, String message) {
+public record LogEvent(String id, String function, String stream, long timestamp, String requestId, String message,
+                       LambdaJsonRecord json) {
+    /** A line as read from a log: the one way events are made, so a JSON line is parsed here and only here. */
+    public LogEvent(String id, String function, String stream, long timestamp, String requestId, String message) {
+        // Most lines are the container's plain text: only one with a '{' can be a record.
+        this(id, function, stream, timestamp, requestId, message,
+                message.indexOf('{') < 0 ? null : LambdaJsonRecord.of(message).orElse(null));
+    }
+
     /** The START line of an invocation (or its JSON-format twin, a platform.start record). */
     public boolean isStart() {
         return message.startsWith("START RequestId: ") || platform().filter(r -> r.isPlatform("platform.start")).isPresent();
@@ -21,10 +33,14 @@ public record LogEvent(String id, String function, String stream, long timestamp
         return message.startsWith("REPORT RequestId: ") || platform().filter(r -> r.isPlatform("platform.report")).isPresent();
     }
 
-    /** Lambda's own record in the JSON log format; never for plain text lines, which are not parsed. */
-    java.util.Optional<LambdaJsonRecord> platform() {
-        return message.startsWith("{") ? LambdaJsonRecord.of(message).filter(r -> r.type() != null)
-                : java.util.Optional.empty();
+    /** Lambda's own record in the JSON log format; never for plain text lines. */
+    Optional<LambdaJsonRecord> platform() {
+        return json != null && json.type() != null && message.startsWith("{") ? Optional.of(json) : Optional.empty();
+    }
+
+    /** What the line says: the message of a JSON-format application record, or the line itself. */
+    String applicationMessage() {
+        return json != null && json.message() != null ? json.message() : message;
     }
 
     /** The request a START, END or REPORT line (or platform record) names, or null for other lines. */

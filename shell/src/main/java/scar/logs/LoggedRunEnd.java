@@ -32,7 +32,7 @@ public final class LoggedRunEnd {
             return; // START, END: Lambda's own markers, not the handler's last line
         }
         // The JSON log format wraps the handler's line in a record: its message is the line.
-        String message = LambdaJsonRecord.message(event.message());
+        String message = event.applicationMessage();
         exitCode = ExitCodeLine.parse(message);
         if (exitCode.isPresent()) {
             return;

@@ -238,6 +238,11 @@ public final class SessionContext {
         }
     }
 
+    /** Invocations started with run --async that still run in this process, on every target the session built. */
+    public synchronized int runningInBackground() {
+        return targets.values().stream().mapToInt(Target::runningInBackground).sum();
+    }
+
     /** Counts nested {@code script} commands; false (and no change) when {@code max} are already running. */
     public synchronized boolean enterScript(int max) {
         if (scriptDepth >= max) {

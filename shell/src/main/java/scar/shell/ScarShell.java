@@ -2,6 +2,7 @@ package scar.shell;
 
 import org.jline.terminal.Terminal;
 import org.springframework.shell.Input;
+import org.springframework.shell.InputProvider;
 import org.springframework.shell.ResultHandlerService;
 import org.springframework.shell.Shell;
 import org.springframework.shell.command.CommandCatalog;
@@ -25,15 +26,27 @@ final class ScarShell extends Shell {
     private final Terminal terminal;
     private final CommandRunner runner;
     private final GrammarCompleter completer;
+    private final ShellExit atExit;
     private final Set<String> scarCommands = CommandRunner.commandNames();
 
     ScarShell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
               ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner,
-              GrammarCompleter completer) {
+              GrammarCompleter completer, ShellExit atExit) {
         super(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings);
         this.terminal = terminal;
         this.runner = runner;
         this.completer = completer;
+        this.atExit = atExit;
+    }
+
+    /** The REPL; however it ends, runs still going in the background are waited for (see ShellExit). */
+    @Override
+    public void run(InputProvider inputProvider) throws Exception {
+        try {
+            super.run(inputProvider);
+        } finally {
+            atExit.run();
+        }
     }
 
     /**

@@ -91,7 +91,8 @@ public class ScarShellApplication {
     Shell scarShell(ResultHandlerService resultHandlerService, CommandCatalog commandCatalog, Terminal terminal,
                 ShellContext shellContext, ExitCodeMappings exitCodeMappings, CommandRunner runner, Session session) {
         var completer = new GrammarCompleter(CommandRunner.grammar().getCommandSpec(), () -> session.context().completion());
-        return new ScarShell(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings, runner, completer);
+        return new ScarShell(resultHandlerService, commandCatalog, terminal, shellContext, exitCodeMappings, runner, completer,
+                new ShellExit(session, terminal));
     }
 
     @Bean

@@ -35,7 +35,11 @@ public final class LocalTarget implements Target {
     private final ImageStore images;
     private final Supervisor supervisor;
     private final LocalLogStore logs;
+    /** How long interrupted background runs get to kill their containers and log their end. */
+    private static final long STOP_GRACE_SECONDS = 30;
     private ExecutorService background;
+    /** run --async invocations not yet ended, so that the shell can say what it waits for at exit. */
+    private final java.util.concurrent.atomic.AtomicInteger runningAsync = new java.util.concurrent.atomic.AtomicInteger();
 
     private final LocalObjectStorage storage;
     private final LocalBindings bindings;
@@ -193,8 +197,25 @@ public final class LocalTarget implements Target {
                 return thread;
             });
         }
-        return new AsyncInvocation(request.requestId(),
-                CompletableFuture.supplyAsync(() -> supervisor.invoke(function, request, line -> { }), background));
+        // Its log is opened here, so that a run whose log cannot be written fails now, in front of
+        // the user, rather than in the background where nobody sees it.
+        Supervisor.Pending pending = supervisor.start(function, request);
+        runningAsync.incrementAndGet();
+        CompletableFuture<InvocationResult> result;
+        try {
+            result = CompletableFuture.supplyAsync(() -> pending.run(line -> { }), background);
+        } catch (RuntimeException e) {
+            runningAsync.decrementAndGet();
+            pending.abandon(e);
+            throw e;
+        }
+        result.whenComplete((done, failure) -> runningAsync.decrementAndGet());
+        return new AsyncInvocation(request.requestId(), result);
+    }
+
+    @Override
+    public int runningInBackground() {
+        return runningAsync.get();
     }
 
     @Override
@@ -206,8 +227,9 @@ public final class LocalTarget implements Target {
     }
 
     /**
-     * Waits for background invocations (on Ctrl-C they are interrupted, which kills their
-     * containers), then lets the ledgers' files go.
+     * Waits for background invocations; on Ctrl-C they are interrupted, which kills their
+     * containers, and are given a moment to do so and to log their end before scar exits. Then
+     * lets the ledgers' files go.
      */
     @Override
     public void close() {
@@ -223,6 +245,11 @@ public final class LocalTarget implements Target {
                 }
             } catch (InterruptedException e) {
                 running.shutdownNow();
+                try {
+                    running.awaitTermination(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException again) {
+                    // A second Ctrl-C: stop waiting for them.
+                }
                 Thread.currentThread().interrupt();
             }
         }

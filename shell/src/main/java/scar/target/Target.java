@@ -93,6 +93,11 @@ public interface Target extends AutoCloseable {
         throw new TargetException("logs are not available on the " + name() + " target yet");
     }
 
+    /** How many invocations started with {@link #invokeAsync} run in this process and have not ended. */
+    default int runningInBackground() {
+        return 0;
+    }
+
     /** Called once when scar exits: waits for invocations still running in the background. */
     @Override
     default void close() {

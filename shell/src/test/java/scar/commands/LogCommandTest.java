@@ -208,10 +208,29 @@ class LogCommandTest extends CommandTestBase {
 
         Outcome run = scar("run", "--async", "-f", "fn");
 
+        // Refused as it is started, before a request id is handed out for a run that never was.
         assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.err().lines().toList()).hasSize(2).last().asString()
-                .startsWith("error: invalid environment variable name '1BAD' in function fn");
-        assertThat(run.err()).doesNotContain("Exception", "\tat ");
+        run.failsWithOneClearLine("invalid environment variable name '1BAD' in function fn");
+        scar("run", "--async", "fn").failsWithOneClearLine("invalid environment variable name '1BAD' in function fn");
+    }
+
+    @Test
+    void runAsyncWhoseLogCannotBeWrittenSaysSoWhenStartedInsteadOfFailingUnseen() throws Exception {
+        // A file where the function's log folder belongs: not even root can write the log there.
+        Path logs = Files.createDirectories(home.resolve("local/logs"));
+        Path inTheWay = Files.writeString(logs.resolve("fn"), "in the way");
+        String expected = "cannot write the log of function 'fn' to " + inTheWay + "/";
+
+        Outcome async = scar("run", "--async", "fn", "/bin/echo", "unseen");
+
+        async.failsWithOneClearLine(expected);
+        assertThat(async.err()).contains("so it was not run; make " + inTheWay + " a folder you can write to and run it again");
+        assertThat(async.out()).isEmpty();
+        scar("run", "--async", "-f", "fn").failsWithOneClearLine(expected);
+        Outcome foreground = scar("run", "fn"); // says its request id first, as every foreground run does
+        assertThat(foreground.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(foreground.err()).contains("\nerror: " + expected).doesNotContain("Exception");
+        assertThat(Files.readString(inTheWay)).isEqualTo("in the way");
     }
 
     @Test

@@ -105,6 +105,48 @@ class InteractiveShellIT {
         awaitScreen("scar[local]:hello-world>");
     }
 
+    @Test
+    void exitWaitsForAnAsyncRunAndCtrlCThenStopsItsContainer() throws Exception {
+        String marker = "93." + UUID.randomUUID().toString().replaceAll("[^0-9]", "").substring(0, 6);
+        startShell();
+        tmux("send-keys", "-t", "it", "-l", "run --async hello-world sleep " + marker);
+        tmux("send-keys", "-t", "it", "Enter");
+        awaitScreen("Running in the background");
+        awaitSleep(marker, true);
+
+        tmux("send-keys", "-t", "it", "exit", "Enter");
+        awaitScreen("waiting for 1 running invocation(s); Ctrl-C to stop them");
+        assertThat(scar.testing.Processes.sleeps(marker, false)).as("still running while the shell waits").isNotEmpty();
+
+        tmux("send-keys", "-t", "it", "C-c");
+        awaitSleep(marker, false);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline && tmuxSessionAlive()) {
+            Thread.sleep(200);
+        }
+        assertThat(tmuxSessionAlive()).as("the shell ended").isFalse();
+        // The stopped run's record is whole: the log has its REPORT.
+        assertThat(run(List.of("java", "-jar", jar.toString(), "log", "hello-world"))).contains("REPORT RequestId: ");
+    }
+
+    private void awaitSleep(String marker, boolean running) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (scar.testing.Processes.sleeps(marker, false).isEmpty() == running) {
+            if (System.nanoTime() > deadline) {
+                List<String> left = scar.testing.Processes.sleeps(marker, false);
+                scar.testing.Processes.kill(left);
+                throw new AssertionError("the container's sleep " + marker + (running ? " never started" : " was left: " + left));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private boolean tmuxSessionAlive() throws Exception {
+        Process process = new ProcessBuilder("tmux", "-L", socket, "has-session", "-t", "it").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+    }
+
     private static String newSocket() {
         return "scar-it-" + UUID.randomUUID().toString().substring(0, 8);
     }

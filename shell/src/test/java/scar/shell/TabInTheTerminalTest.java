@@ -57,7 +57,7 @@ class TabInTheTerminalTest {
                 .streams(new ByteArrayInputStream((keys + "\r").getBytes(StandardCharsets.UTF_8)), out).build()) {
             var completer = new GrammarCompleter(CommandRunner.grammar().getCommandSpec(), () -> session.context().completion());
             var adapter = new CompleterAutoConfiguration.CompleterAdapter();
-            adapter.setShell(new ScarShell(null, null, terminal, null, null, null, completer));
+            adapter.setShell(new ScarShell(null, null, terminal, null, null, null, completer, new ShellExit(session, terminal)));
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).parser(ShellParser.create())
                     .completer(adapter).build();
             reader.readLine("scar> ");

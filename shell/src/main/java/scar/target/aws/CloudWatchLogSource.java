@@ -240,6 +240,13 @@ public final class CloudWatchLogSource implements LogSource {
         return query.filter() == null || event.message().contains(query.filter());
     }
 
+    /**
+     * Lambda's START line in either log format: {@code START RequestId: ...} in text, a
+     * {@code "type":"platform.start"} record in JSON (LoggingConfig LogFormat=JSON). Either term
+     * ({@code ?}) lets CloudWatch send both; {@link LogEvent#isStart} then keeps only real starts.
+     */
+    static final String START_LINES = "?\"START RequestId\" ?\"platform.start\"";
+
     /** START lines of the latest invocations, newest first: FilterLogEvents over the last day. */
     @Override
     public List<String> recentRequestIds(String function, int limit) {
@@ -249,7 +256,8 @@ public final class CloudWatchLogSource implements LogSource {
         try {
             List<LogEvent> starts = new ArrayList<>();
             FilterLogEventsResponse page = client.filterLogEvents(b -> b.logGroupName(group(function))
-                    .startTime(clock.millis() - Duration.ofDays(1).toMillis()).filterPattern("\"START RequestId\""));
+                    .startTime(clock.millis() - Duration.ofDays(1).toMillis()).filterPattern(START_LINES)
+                    .interleaved(true)); // oldest first across streams, as AWS always does; moto needs telling
             for (FilteredLogEvent event : page.events()) {
                 starts.add(event(function, event));
             }

@@ -5,9 +5,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scar.commands.CommandRunner;
+import scar.completion.CompletionCache;
+import scar.completion.GrammarCompleter;
+import scar.logs.JsonFormatRun;
 import scar.logs.LogEvent;
 import scar.logs.LogNotFoundException;
 import scar.logs.LogQuery;
+import scar.session.TargetKey;
+import scar.target.Target;
 import scar.testing.MotoServer;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -19,7 +25,9 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRespo
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +42,8 @@ import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 /** Reading and following /aws/lambda/NAME against a real moto_server, events seeded with PutLogEvents. */
 class CloudWatchLogSourceTest {
@@ -126,6 +136,54 @@ class CloudWatchLogSourceTest {
                 "END RequestId: req-c", "REPORT RequestId: req-c\tDuration: 1.00 ms");
         assertThat(events).extracting(LogEvent::function).containsOnly("fn");
         assertThat(events).extracting(LogEvent::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void recentRequestIdsAreTheStartsOfTheLatestRunsInTextAndJsonLogFormatNewestFirst() {
+        group("fn");
+        long t = System.currentTimeMillis() - 60_000;
+        put("fn", S1, t, "START RequestId: req-text Version: $LATEST", "text run", "END RequestId: req-text",
+                "REPORT RequestId: req-text\tDuration: 1.00 ms");
+        // The function switched to LoggingConfig LogFormat=JSON: its STARTs are platform.start records.
+        put("fn", S2, t + 1000, JsonFormatRun.lines("req-json", "success", "json run"));
+        // A handler line that reads like a START is not one.
+        put("fn", S1, t + 2000, JsonFormatRun.lines("req-json-2", "success", "START RequestId: not-a-run"));
+
+        assertThat(source().recentRequestIds("fn", 10)).containsExactly("req-json-2", "req-json", "req-text");
+        assertThat(source().recentRequestIds("fn", 2)).containsExactly("req-json-2", "req-json");
+    }
+
+    @Test
+    void tabAfterRiOffersTheLatestRequestIdsOfTheFunctionNamedOnTheLine() throws Exception {
+        group("fn");
+        long t = System.currentTimeMillis() - 60_000;
+        put("fn", S1, t, "START RequestId: req-text Version: $LATEST", "END RequestId: req-text",
+                "REPORT RequestId: req-text\tDuration: 1.00 ms");
+        put("fn", S2, t + 1000, JsonFormatRun.lines("req-json", "success", "json run"));
+        // the aws target itself needs Lambda and IAM set up; only its logs matter to completion
+        Target target = mock(Target.class);
+        CloudWatchLogSource source = source();
+        when(target.logs()).thenReturn(source);
+        when(target.list()).thenReturn(List.of());
+        var executor = Executors.newSingleThreadExecutor();
+        try {
+            var cache = new CompletionCache(Files.createTempDirectory(shared, "tab"), new TargetKey("aws", null, MotoServer.REGION),
+                    () -> target, () -> executor, Duration.ofSeconds(30), false);
+            var completer = new GrammarCompleter(CommandRunner.grammar().getCommandSpec(), () -> cache);
+            // the first TAB may come back before CloudWatch answers (100 ms); a later one has them
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> values(completer.complete(List.of("log", "fn", "-ri", ""), 3, "")),
+                            ids -> ids.equals(List.of("req-json", "req-text")));
+            assertThat(values(completer.complete(List.of("log", "-ri", "req-j", "-n", "fn"), 2, "req-j")))
+                    .containsExactly("req-json");
+            assertThat(completer.complete(List.of("log", "-ri", ""), 2, "")).as("no function, no log group to read").isEmpty();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static List<String> values(List<GrammarCompleter.Candidate> candidates) {
+        return candidates.stream().map(GrammarCompleter.Candidate::value).toList();
     }
 
     @Test
