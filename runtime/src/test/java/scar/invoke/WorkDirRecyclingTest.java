@@ -10,7 +10,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A run's script and staged input are written into files earlier runs left, emptied, never into anything else. */
+/** A run's script and staged input are written over files earlier runs left (none of their bytes left behind), never into anything else. */
 class WorkDirRecyclingTest {
     @TempDir
     Path root;
@@ -31,7 +31,7 @@ class WorkDirRecyclingTest {
             inputInode = inode(first.path().resolve("input/photo.jpg"));
         }
         try (var pooled = Files.list(root.resolve(WorkDir.RECYCLED))) {
-            assertThat(pooled).hasSize(2).allSatisfy(file -> assertThat(file).isEmptyFile());
+            assertThat(pooled).hasSize(2);
         }
 
         try (WorkDir second = WorkDir.create(root, "second", true)) {
@@ -97,7 +97,7 @@ class WorkDirRecyclingTest {
         }
         assertThat(root.resolve("stopped")).doesNotExist();
         try (var pooled = Files.list(root.resolve(WorkDir.RECYCLED))) {
-            assertThat(pooled).hasSize(2).allSatisfy(file -> assertThat(file).isEmptyFile());
+            assertThat(pooled).hasSize(2);
         }
     }
 }
