@@ -71,10 +71,19 @@ scar_train_archive() {
   mkdir -p "$training/local/buckets/training-bkt/input"
   echo one >"$training/local/buckets/training-bkt/input/one.txt"
   echo two >"$training/local/buckets/training-bkt/input/two.txt"
+  # The classes the training loads, listed, then archived by a static dump: unlike an archive
+  # written at the training's exit (dynamic), it also holds classes compiled for Java 5
+  # (picocli's, ini4j's) and the JDK's own, and the method handles of the lambdas seen; one-shot
+  # ls 0.49 -> 0.41 s, run 0.59 -> 0.51 s. The archive records the jar's path as given here
+  # (APP_DIR must be absolute), and scar must start it by that same path for the archive to count.
   env -u AWS_PROFILE -u AWS_ENDPOINT_URL SCAR_CONFIG_FOLDER="$training" AWS_ACCESS_KEY_ID=training \
     AWS_SECRET_ACCESS_KEY=training AWS_MAX_ATTEMPTS=1 AWS_EC2_METADATA_DISABLED=true \
-    java "${java_opts[@]}" -XX:ArchiveClassesAtExit="$jsa.$$" -Xlog:disable \
+    java "${java_opts[@]}" -XX:DumpLoadedClassList="$training/classes.list" -Xlog:disable \
     -jar "$app/scar-shell.jar" "$training/train.scar" --continue-on-error >/dev/null 2>&1 || true
+  if [ -s "$training/classes.list" ]; then
+    java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$training/classes.list" \
+      -XX:SharedArchiveFile="$jsa.$$" -Xlog:disable -jar "$app/scar-shell.jar" >/dev/null 2>&1 || true
+  fi
   [ -s "$jsa.$$" ] && mv -f "$jsa.$$" "$jsa"
   rm -rf "$training" "$jsa.$$"
 }
