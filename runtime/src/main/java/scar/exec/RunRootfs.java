@@ -66,6 +66,17 @@ public final class RunRootfs implements AutoCloseable {
 
     private final Path dir;
     private record DirState(FileTime mtime, Set<PosixFilePermission> mode) {
+        // Written out: compared for every directory of every run, and a record's own equals runs
+        // through method handles, bootstrapped at the first call and slower than this without C2.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof DirState state && mtime.equals(state.mtime) && mode.equals(state.mode);
+        }
+
+        @Override
+        public int hashCode() {
+            return mtime.hashCode() * 31 + mode.hashCode();
+        }
     }
 
     private static final int MAX_SPARES = 2;

@@ -50,8 +50,12 @@ class ConcurrentStagedRunsTest extends StagedRunsTestBase {
             assertThat(left.map(p -> p.getFileName().toString()))
                     .allMatch(n -> n.startsWith(WorkDir.SPARE) || n.equals(WorkDir.RECYCLED));
         }
+        // the pool keeps files for the next runs to write over: plain files, linked nowhere else
         try (var pooled = Files.list(home.resolve("work").resolve(WorkDir.RECYCLED))) {
-            assertThat(pooled).allSatisfy(file -> assertThat(file).isEmptyFile());
+            assertThat(pooled).allSatisfy(file -> {
+                assertThat(file).isRegularFile();
+                assertThat(Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS)).isEqualTo(1);
+            });
         }
     }
 }

@@ -22,6 +22,18 @@ import java.util.Set;
  * ConfigLoader reports, so the user sees one line about it, not four.
  */
 public final class ConfigFile {
+    static {
+        // ini4j finds each of its parts as a service: a system property naming the class, else a
+        // META-INF/services file looked up in every jar of the class path (about 90 here), which
+        // cost a one-shot command ~40 ms before it read a line. Its own classes are the ones meant.
+        for (String part : List.of("IniParser", "IniBuilder", "IniFormatter", "BeanTool")) {
+            String service = "org.ini4j.spi." + part;
+            if (System.getProperty(service) == null) {
+                System.setProperty(service, service);
+            }
+        }
+    }
+
     private final Path file;
     private final List<String> lines;
     private final Ini ini;
