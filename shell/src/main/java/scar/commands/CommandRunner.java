@@ -45,6 +45,20 @@ public final class CommandRunner {
         return grammar(new NoSessionFactory(), ScarCommand.COMMANDS);
     }
 
+    /**
+     * The grammar {@code scar WORD --help} or {@code scar --version} needs: that verb alone under
+     * the root, the root alone for the version, the whole grammar for the root's help.
+     */
+    public static CommandLine grammarFor(String firstWord) {
+        if (ScarCommand.BY_NAME.containsKey(firstWord)) {
+            return grammar(new NoSessionFactory(), List.of(ScarCommand.BY_NAME.get(firstWord)));
+        }
+        if (firstWord.equals("--version") || firstWord.equals("-V")) {
+            return grammar(new NoSessionFactory(), List.of());
+        }
+        return grammar();
+    }
+
     /** The root command with these verbs under it. */
     private static CommandLine grammar(CommandLine.IFactory factory, List<Class<?>> commands) {
         CommandLine root = new CommandLine(ScarCommand.class, factory);

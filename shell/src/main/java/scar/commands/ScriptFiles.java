@@ -16,8 +16,12 @@ final class ScriptFiles {
     }
 
     static String read(CommandLine commandLine, Path script) {
-        if (!Files.isRegularFile(script)) {
+        if (!Files.exists(script)) {
             throw new CommandLine.ParameterException(commandLine, "script file " + script + " not found");
+        }
+        if (!Files.isRegularFile(script)) {
+            throw new CommandLine.ParameterException(commandLine, "script " + script
+                    + " is not a regular file (a folder or a device); give the path of a shell script");
         }
         try {
             if (Files.size(script) > MAX_BYTES) {

@@ -47,7 +47,7 @@ public final class ScarMain {
     static int runOnce(List<String> args, Console console, java.util.Map<String, String> environment) {
         if (isHelpOrVersion(args)) {
             // no session: help and version need neither scar.cfg nor a target, so they start fastest
-            picocli.CommandLine grammar = CommandRunner.grammar();
+            picocli.CommandLine grammar = CommandRunner.grammarFor(args.get(0));
             grammar.setOut(console.out());
             grammar.setErr(console.err());
             int code = grammar.execute(args.toArray(String[]::new));

@@ -91,6 +91,13 @@ class BadInputTest extends CommandTestBase {
         scar("rm").failsWithOneClearLine("give either -n NAME or -a");
     }
 
+    @Test
+    void aScriptThatIsAFolderOrADeviceIsNamedAsSuchNotAsMissing() {
+        scar("run", "fn", "-s", home.toString()).failsWithOneClearLine("is not a regular file");
+        scar("run", "fn", "-s", "/dev/null").failsWithOneClearLine("script /dev/null is not a regular file");
+        scar("run", "fn", "-s", home.resolve("nothing.sh").toString()).failsWithOneClearLine("not found");
+    }
+
     private void assertNoFunctions() {
         assertThat(home.resolve("local/functions")).satisfiesAnyOf(
                 dir -> assertThat(Files.exists(dir)).isFalse(),
