@@ -251,7 +251,8 @@ public final class RunRootfs implements AutoCloseable {
     public void addRunMountPoint(String containerPath) {
         Path target = inside(containerPath);
         // File.exists, not Files.exists: the JDK makes and throws an exception inside for a missing
-        // path, the usual case here, once per run. A dangling link in its place is replaced below.
+        // path, the usual case here, once per run. A dangling link in its place makes the rename or
+        // mkdir below fail, which leaves the mount point to proot, as before.
         if (target == null || !noLinkAbove(target) || target.toFile().exists()) {
             return;
         }

@@ -214,8 +214,9 @@ public final class Ledger {
     private FileChannel channel;
     /**
      * The file, open from one operation to the next: an open and a close for each record cost a
-     * batch more than the record itself. Only this object opens the file in this process, which
-     * matters as closing any descriptor of a file drops all of the process's locks on it.
+     * batch more than the record itself. It also matters that descriptors of the file rarely
+     * close, since closing any of them drops all of the process's locks on it (another session's
+     * ledger of the same function in this process still opens its own).
      */
     private FileChannel kept;
     /** The identity of the file {@link #kept} was opened on: removed or replaced, it is opened again. */
