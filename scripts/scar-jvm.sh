@@ -25,6 +25,15 @@ scar_java_opts() {
   fi
 }
 
+# scar_jvm_key: a short name for the JVM 'java' runs (its libjvm's path, size and time), cheap to
+# compute on every start, unlike asking java itself (~40 ms)
+scar_jvm_key() {
+  local java libjvm
+  java="$(readlink -f "$(command -v java)")"
+  libjvm="$(dirname "$java")/../lib/server/libjvm.so"
+  { echo "$java"; stat -L -c '%s %Y' "$libjvm" 2>/dev/null; } | cksum | cut -d' ' -f1
+}
+
 # true if scar run with these arguments is mostly a pull (a word is enough: a function named
 # "run" only costs a listing of it the heavier compiler set-up)
 scar_may_pull() {
