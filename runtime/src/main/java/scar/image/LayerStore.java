@@ -73,7 +73,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * order and with them every layer no remaining image uses (see {@link CacheSpace#makeRoom}).
  */
 final class LayerStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made at the first layer read or write: a run of a cached image needs neither. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** A lock per key across threads and processes, as images have. */
     interface Locks {
@@ -196,7 +199,7 @@ final class LayerStore {
 
     private Manifest manifest(String hex) {
         try {
-            return JSON.readValue(layersDir().resolve(hex).resolve("layer.json").toFile(), Manifest.class);
+            return Json.MAPPER.readValue(layersDir().resolve(hex).resolve("layer.json").toFile(), Manifest.class);
         } catch (IOException e) {
             return null;
         }
@@ -250,7 +253,7 @@ final class LayerStore {
                         fingerprint[1], fingerprint[0], "", unpacker.links());
                 Manifest manifest = new Manifest(digest, diffId, unchecked.whiteouts(), unchecked.opaques(),
                         unchecked.bytes(), unchecked.entries(), unchecked.expectedCheck(), unchecked.links());
-                JSON.writeValue(build.resolve("layer.json").toFile(), manifest);
+                Json.MAPPER.writeValue(build.resolve("layer.json").toFile(), manifest);
                 Files.writeString(build.resolve("size"), Long.toString(manifest.bytes()));
                 Files.createDirectories(layersDir());
                 Path dir = layersDir().resolve(hex);
@@ -279,7 +282,7 @@ final class LayerStore {
         Path dir = layersDir().resolve(hex);
         Manifest manifest;
         try {
-            manifest = JSON.readValue(dir.resolve("layer.json").toFile(), Manifest.class);
+            manifest = Json.MAPPER.readValue(dir.resolve("layer.json").toFile(), Manifest.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -53,7 +53,10 @@ public final class LocalImageStore implements ImageStore {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made when an image is first built: a run reads image.json without it (see readStored). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final Path cacheDir;
     private final RegistryClient registry;
@@ -201,7 +204,7 @@ public final class LocalImageStore implements ImageStore {
                     Path rootfs = Files.createDirectory(build.resolve("rootfs"));
                     LayerStore.assemble(stored, rootfs, source);
                 }
-                JSON.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config.config()));
+                Json.MAPPER.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config.config()));
                 // the layers it is made of, by their keys in the store (a layer found by its diff id has another key than the part's)
                 Files.write(build.resolve("layers"), stored.stream().map(l -> Digests.hex(l.digest())).toList());
                 CacheSpace.recordSize(build, 0); // its files' bytes are counted in its layers
@@ -535,6 +538,35 @@ public final class LocalImageStore implements ImageStore {
     private record Stored(String id, String source, ImageConfig config) {
     }
 
+    /** image.json, field by field: an object mapper's set-up cost a one-shot run ~0.1 s. */
+    private static Stored readStored(Path file) throws IOException {
+        String[] text = new String[2]; // id, source
+        ImageConfig[] config = {new ImageConfig(null, null, null, null, null)};
+        scar.json.JsonFields.read(file.toFile(), (field, value) -> {
+            switch (field) {
+                case "id" -> text[0] = value.text();
+                case "source" -> text[1] = value.text();
+                case "config" -> {
+                    List<List<String>> lists = new java.util.ArrayList<>(List.of(List.of(), List.of(), List.of()));
+                    String[] strings = new String[2]; // workingDir, user
+                    value.nested((name, part) -> {
+                        switch (name) {
+                            case "entrypoint" -> lists.set(0, part.texts());
+                            case "cmd" -> lists.set(1, part.texts());
+                            case "env" -> lists.set(2, part.texts());
+                            case "workingDir" -> strings[0] = part.text();
+                            case "user" -> strings[1] = part.text();
+                            default -> { } // a newer scar's field
+                        }
+                    });
+                    config[0] = new ImageConfig(lists.get(0), lists.get(1), lists.get(2), strings[0], strings[1]);
+                }
+                default -> { } // a newer scar's field
+            }
+        });
+        return new Stored(text[0], text[1], config[0]);
+    }
+
     /**
      * Before a build: evicts least-recently-used images no run holds until the compressed size
      * (the least the image will take) fits, and returns how much the unpack may write — the
@@ -621,7 +653,7 @@ public final class LocalImageStore implements ImageStore {
 
     private Optional<Image> parse(Path dir) {
         try {
-            Stored stored = JSON.readValue(dir.resolve("image.json").toFile(), Stored.class);
+            Stored stored = readStored(dir.resolve("image.json"));
             List<String> layers = CacheSpace.layersOf(dir);
             // one layer: the rootfs is the layer's tree (see LayerStore)
             Path rootfs = layers.size() == 1 && !Files.isDirectory(dir.resolve("rootfs"), java.nio.file.LinkOption.NOFOLLOW_LINKS)

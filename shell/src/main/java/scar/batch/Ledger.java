@@ -1,6 +1,5 @@
 package scar.batch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import scar.storage.ObjectInfo;
 import scar.storage.Uninterrupted;
 
@@ -44,7 +43,6 @@ import java.util.function.Supplier;
  * earlier outputs are kept; the new ones go aside under {@code output/<request-id>/}).
  */
 public final class Ledger {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** This process, with its start time so that a reused pid is not taken for us. */
     static final String THIS_PROCESS = owner(ProcessHandle.current());
 
@@ -313,7 +311,7 @@ public final class Ledger {
                 continue;
             }
             try {
-                LedgerEntry entry = JSON.readValue(line, LedgerEntry.class);
+                LedgerEntry entry = LedgerLines.parse(line);
                 latest.put(entry.key(), entry);
             } catch (IOException e) {
                 // A torn line: its run never recorded an end, so it counts as unfinished.
@@ -324,7 +322,7 @@ public final class Ledger {
 
     /** Entries are appended under the lock; a process killed mid-write leaves at most one torn line, which is skipped. */
     private void write(LedgerEntry entry) throws IOException {
-        byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (LedgerLines.format(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         long size = channel.size();
         ByteBuffer prefix = ByteBuffer.allocate(0);
         if (size > 0) {

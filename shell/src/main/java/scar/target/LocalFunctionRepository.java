@@ -1,10 +1,7 @@
 package scar.target;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.JsonFields;
 import scar.invoke.FunctionSpec;
 
 import java.io.IOException;
@@ -36,8 +33,6 @@ public final class LocalFunctionRepository {
                     && size == attributes.size();
         }
     }
-
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private final Path directory;
     /** Made by the first write (init): reads use the streaming parser, which needs no mapper. */
@@ -117,67 +112,29 @@ public final class LocalFunctionRepository {
     }
 
     /**
-     * Reads a function's document with Jackson's streaming parser: building the object mapper and
-     * its deserializer for the record cost a one-shot {@code ls} ~60 ms before its first line.
-     * Missing fields take the record's defaults, as the mapper gave them; a field this version
-     * does not know (written by a newer scar) is skipped; a value of the wrong type is damage.
+     * Reads a function's document field by field ({@link JsonFields}): missing fields take the
+     * record's defaults, as the object mapper gave them before; a field this version does not know
+     * (written by a newer scar) is skipped; a value of the wrong type is damage.
      */
     private static FunctionSpec parse(Path file) throws IOException {
-        String name = null, image = null, imageId = null, description = null, initScript = null;
-        int memoryMb = 0, timeoutSeconds = 0, thresholdSeconds = 0;
+        String[] text = new String[5]; // name, image, imageId, description, initScript
+        int[] number = new int[3]; // memoryMb, timeoutSeconds, timeoutThresholdSeconds
         Map<String, String> environment = new java.util.LinkedHashMap<>();
-        try (JsonParser parser = JSON_FACTORY.createParser(file.toFile())) {
-            expect(parser.nextToken(), JsonToken.START_OBJECT, parser);
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (field) {
-                    case "name" -> name = text(value, parser);
-                    case "image" -> image = text(value, parser);
-                    case "imageId" -> imageId = text(value, parser);
-                    case "description" -> description = text(value, parser);
-                    case "initScript" -> initScript = text(value, parser);
-                    case "memoryMb" -> memoryMb = number(value, parser);
-                    case "timeoutSeconds" -> timeoutSeconds = number(value, parser);
-                    case "timeoutThresholdSeconds" -> thresholdSeconds = number(value, parser);
-                    case "environment" -> {
-                        if (value != JsonToken.VALUE_NULL) {
-                            expect(value, JsonToken.START_OBJECT, parser);
-                            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                                String key = parser.currentName();
-                                environment.put(key, text(parser.nextToken(), parser));
-                            }
-                        }
-                    }
-                    default -> parser.skipChildren();
-                }
+        JsonFields.read(file.toFile(), (field, value) -> {
+            switch (field) {
+                case "name" -> text[0] = value.text();
+                case "image" -> text[1] = value.text();
+                case "imageId" -> text[2] = value.text();
+                case "description" -> text[3] = value.text();
+                case "initScript" -> text[4] = value.text();
+                case "memoryMb" -> number[0] = value.integer();
+                case "timeoutSeconds" -> number[1] = value.integer();
+                case "timeoutThresholdSeconds" -> number[2] = value.integer();
+                case "environment" -> environment.putAll(value.textMap());
+                default -> { } // a newer scar's field
             }
-            expect(parser.currentToken(), JsonToken.END_OBJECT, parser);
-            if (parser.nextToken() != null) {
-                throw new JsonParseException(parser, "more after the function's document");
-            }
-        }
-        return new FunctionSpec(name, image, imageId, memoryMb, timeoutSeconds, thresholdSeconds, description,
-                environment, initScript);
-    }
-
-    private static void expect(JsonToken actual, JsonToken expected, JsonParser parser) throws JsonParseException {
-        if (actual != expected) {
-            throw new JsonParseException(parser, "expected " + expected + ", found " + actual);
-        }
-    }
-
-    private static String text(JsonToken value, JsonParser parser) throws IOException {
-        if (value == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(value, JsonToken.VALUE_STRING, parser);
-        return parser.getText();
-    }
-
-    private static int number(JsonToken value, JsonParser parser) throws IOException {
-        expect(value, JsonToken.VALUE_NUMBER_INT, parser);
-        return parser.getIntValue();
+        });
+        return new FunctionSpec(text[0], text[1], text[2], number[0], number[1], number[2], text[3], environment, text[4]);
     }
 
     private ObjectMapper json() {
