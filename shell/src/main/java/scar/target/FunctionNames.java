@@ -1,16 +1,26 @@
 package scar.target;
 
-import java.util.regex.Pattern;
-
 /** Lambda's rules for function names, applied on every target so a function can move between them. */
 public final class FunctionNames {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
     private FunctionNames() {
     }
 
+    /**
+     * 1-64 of {@code [A-Za-z0-9_-]}. Checked by hand, not by a regular expression: an ls checks
+     * every name twice, and the matcher was a tenth of an ls of 2000 functions.
+     */
     public static boolean isValid(String name) {
-        return name != null && VALID.matcher(name).matches();
+        if (name == null || name.isEmpty() || name.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String problem(String name) {
