@@ -229,15 +229,24 @@ public final class LocalObjectStorage implements ObjectStorage {
         Path file = existingObject(bucket, key);
         Path parent = destination.toAbsolutePath().getParent();
         Path temp = parent.resolve(ObjectKeys.TEMP_PREFIX + UUID.randomUUID());
-        try (InputStream in = openNoFollow(file);
-             OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            in.transferTo(out);
+        InputStream in;
+        try {
+            in = openNoFollow(file);
         } catch (NoSuchFileException e) {
-            deleteQuietly(temp);
             throw new StorageException("object " + key + " not found in bucket " + bucket, e);
         } catch (IOException e) {
+            throw new StorageException("cannot read " + key + " of bucket " + bucket + ": " + reason(e), e);
+        }
+        // the destination's failures apart: a folder that cannot hold the file is no missing object
+        try (in; OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            in.transferTo(out);
+        } catch (IOException e) {
             deleteQuietly(temp);
-            throw new StorageException("cannot download " + key + " to " + destination + ": " + reason(e), e);
+            // the temporary file's name means nothing to the user: its folder does
+            String why = e instanceof java.nio.file.FileSystemException fs && temp.toString().equals(fs.getFile())
+                    ? "cannot create a file in " + parent : reason(e);
+            throw new StorageException("cannot download " + key + " to " + destination + ": " + why
+                    + "; give a path in a folder you can write to", e);
         }
         try {
             // A rename replaces a link at the destination instead of writing through it.
@@ -435,12 +444,16 @@ public final class LocalObjectStorage implements ObjectStorage {
         }
     }
 
-    private static String reason(IOException e) {
+    /** Why an operation on a path failed, in words, for a message that already names the operation. */
+    public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file " + e.getMessage();
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied on " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException) {
+            return "a file is in the way at " + e.getMessage();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

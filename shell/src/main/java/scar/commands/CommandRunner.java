@@ -175,7 +175,10 @@ public final class CommandRunner {
             return "cancelled";
         }
         if (exception instanceof UncheckedIOException io) {
-            return io.getCause().getMessage();
+            // scar's own say what was being done and why ("cannot stage KEY in DIR: reason"); one
+            // made of a bare IOException (the JDK's streams) only repeats its cause's class and message
+            String message = io.getMessage();
+            return message == null || message.equals(String.valueOf(io.getCause())) ? io.getCause().getMessage() : message;
         }
         // Not a failure we foresaw: still one line; 'stacktrace' shows the rest.
         String message = exception.getMessage();

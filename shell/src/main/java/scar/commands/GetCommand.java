@@ -9,7 +9,6 @@ import scar.storage.ObjectStorage;
 import scar.storage.StorageException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -89,7 +88,8 @@ public final class GetCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new StorageException("cannot create the folder " + folder + " to download into: "
+                    + scar.storage.LocalObjectStorage.reason(e) + "; give a folder you can write to with -p", e);
         }
     }
 }

@@ -125,4 +125,17 @@ class BucketCommandsTest extends CommandTestBase {
         assertThat(bucketDir("bkt").resolve("f")).hasContent("second version");
         assertThat(Files.list(bucketDir("bkt"))).hasSize(1);
     }
+
+    @Test
+    void aDestinationThatCannotHoldTheFileIsNamedAsSuchNotAsAMissingObject() throws Exception {
+        scar("put", "-b", "my-bucket/input", "-p", Files.writeString(home.resolve("one.txt"), "one").toString());
+        // a regular file where the download's folder should be: nothing can be created in it
+        Path blocker = Files.writeString(home.resolve("blocker"), "not a folder");
+
+        scar("get", "-b", "my-bucket/input/one.txt", "-p", blocker.resolve("one.txt").toString())
+                .failsWithOneClearLine("cannot create the folder " + blocker);
+        scar("get", "-b", "my-bucket/input/one.txt", "-p", "/proc/version")
+                .failsWithOneClearLine("cannot download input/one.txt to /proc/version: cannot create a file in /proc");
+        assertThat(blocker).hasContent("not a folder");
+    }
 }
