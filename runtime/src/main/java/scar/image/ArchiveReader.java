@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 
 /**
  * Reads an image archive from disk: a {@code docker save} tarball (manifest.json) or an OCI image
@@ -18,10 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class ArchiveReader {
     private static final int MAX_JSON = 8 << 20;
-    /** Made at the first pull or load: a run of a cached image needs none (its set-up is ~0.1 s of a one-shot command). */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     /**
      * One layer file to apply; {@code label} names it in messages (a digest when known).
@@ -180,7 +176,7 @@ final class ArchiveReader {
 
     private static JsonNode parse(Path archive, byte[] bytes, String what) {
         try {
-            JsonNode node = Json.MAPPER.readTree(bytes);
+            JsonNode node = SharedMapper.get().readTree(bytes);
             if (node == null) {
                 throw new IOException("empty");
             }

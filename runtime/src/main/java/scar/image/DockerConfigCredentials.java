@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 
 /**
  * The credentials {@code docker login} stores: the {@code auths} of {@code config.json} in
@@ -21,14 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * external programs and are not run; their entries have no {@code auth} and are skipped.
  */
 public final class DockerConfigCredentials {
-    /**
-     * Made when a registry first asks for credentials, not when a session names the file: most
-     * commands never pull, and a one-shot {@code ls} should not pay for a JSON mapper it never uses.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
-
     private DockerConfigCredentials() {
     }
 
@@ -53,7 +45,7 @@ public final class DockerConfigCredentials {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(bytes);
+            root = SharedMapper.get().readTree(bytes);
         } catch (IOException e) {
             throw new ImageException(file + " is not valid JSON; fix it or run docker login again");
         }

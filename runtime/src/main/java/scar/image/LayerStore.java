@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 
 /**
  * The content-addressed layer store: each layer blob downloaded and unpacked once, shared by
@@ -73,11 +73,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * order and with them every layer no remaining image uses (see {@link CacheSpace#makeRoom}).
  */
 final class LayerStore {
-    /** Made at the first layer read or write: a run of a cached image needs neither. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
-
     /** A lock per key across threads and processes, as images have. */
     interface Locks {
         <T> T with(String key, Supplier<T> body);
@@ -199,7 +194,7 @@ final class LayerStore {
 
     private Manifest manifest(String hex) {
         try {
-            return Json.MAPPER.readValue(layersDir().resolve(hex).resolve("layer.json").toFile(), Manifest.class);
+            return SharedMapper.get().readValue(layersDir().resolve(hex).resolve("layer.json").toFile(), Manifest.class);
         } catch (IOException e) {
             return null;
         }
@@ -253,7 +248,7 @@ final class LayerStore {
                         fingerprint[1], fingerprint[0], "", unpacker.links());
                 Manifest manifest = new Manifest(digest, diffId, unchecked.whiteouts(), unchecked.opaques(),
                         unchecked.bytes(), unchecked.entries(), unchecked.expectedCheck(), unchecked.links());
-                Json.MAPPER.writeValue(build.resolve("layer.json").toFile(), manifest);
+                SharedMapper.get().writeValue(build.resolve("layer.json").toFile(), manifest);
                 Files.writeString(build.resolve("size"), Long.toString(manifest.bytes()));
                 Files.createDirectories(layersDir());
                 Path dir = layersDir().resolve(hex);
@@ -282,7 +277,7 @@ final class LayerStore {
         Path dir = layersDir().resolve(hex);
         Manifest manifest;
         try {
-            manifest = Json.MAPPER.readValue(dir.resolve("layer.json").toFile(), Manifest.class);
+            manifest = SharedMapper.get().readValue(dir.resolve("layer.json").toFile(), Manifest.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 
 /**
  * The image cache on local disk:
@@ -51,11 +51,6 @@ public final class LocalImageStore implements ImageStore {
 
         default void unpacked(Image image) {
         }
-    }
-
-    /** Made when an image is first built: a run reads image.json without it (see readStored). */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     private final Path cacheDir;
@@ -204,7 +199,7 @@ public final class LocalImageStore implements ImageStore {
                     Path rootfs = Files.createDirectory(build.resolve("rootfs"));
                     LayerStore.assemble(stored, rootfs, source);
                 }
-                Json.MAPPER.writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config.config()));
+                SharedMapper.get().writeValue(build.resolve("image.json").toFile(), new Stored(id, source, config.config()));
                 // the layers it is made of, by their keys in the store (a layer found by its diff id has another key than the part's)
                 Files.write(build.resolve("layers"), stored.stream().map(l -> Digests.hex(l.digest())).toList());
                 CacheSpace.recordSize(build, 0); // its files' bytes are counted in its layers

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 
 /**
  * An image config blob, read: how to run the image and the digests of its uncompressed layers.
@@ -14,11 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param diffIds sha256 of each uncompressed layer tar, lowest first (may be empty if the config omits them)
  */
 public record ParsedConfig(String digest, ImageConfig config, List<String> diffIds, String os, String architecture) {
-    /** Made at the first pull or load: a run of a cached image needs none (its set-up is ~0.1 s of a one-shot command). */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
-
     public ParsedConfig {
         diffIds = List.copyOf(diffIds);
     }
@@ -27,7 +22,7 @@ public record ParsedConfig(String digest, ImageConfig config, List<String> diffI
     public static ParsedConfig parse(byte[] bytes, String digest, String imageName) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(bytes);
+            root = SharedMapper.get().readTree(bytes);
         } catch (IOException e) {
             throw new ImageException("the config of image " + imageName + " is not valid JSON");
         }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 
 /**
  * Talks the distribution (v2) registry protocol: anonymous bearer tokens, manifest lists,
@@ -54,10 +54,6 @@ public final class RegistryClient {
     private static final int MAX_CONFIG_BYTES = 8 << 20;
     private static final int MAX_LAYERS = 1000;
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|([^,\\s]*))");
-    /** Made at the first pull or load: a run of a cached image needs none (its set-up is ~0.1 s of a one-shot command). */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     static {
         // The JDK's client reads a response in 16 KB buffers and wakes its selector (an eventfd
@@ -427,7 +423,7 @@ public final class RegistryClient {
         }
         JsonNode json;
         try {
-            json = Json.MAPPER.readTree(bytes);
+            json = SharedMapper.get().readTree(bytes);
         } catch (IOException e) {
             throw new ImageException("the manifest of image " + ref.display() + " is not valid JSON");
         }
@@ -560,7 +556,7 @@ public final class RegistryClient {
                 throw new ImageException("access denied to image " + ref.display() + ": the token service "
                         + realmUri.getHost() + " answered HTTP " + response.statusCode());
             }
-            JsonNode json = Json.MAPPER.readTree(in.readNBytes(1 << 20));
+            JsonNode json = SharedMapper.get().readTree(in.readNBytes(1 << 20));
             String token = json == null ? "" : json.path("token").asText(json.path("access_token").asText(""));
             if (token.isEmpty()) {
                 throw new ImageException("the token service " + realmUri.getHost() + " of " + ref.registry() + " gave no token");
@@ -707,7 +703,7 @@ public final class RegistryClient {
     private static ImageException httpError(ImageRef ref, int status, byte[] body, String attempts) {
         String detail = "";
         try {
-            JsonNode json = Json.MAPPER.readTree(body);
+            JsonNode json = SharedMapper.get().readTree(body);
             JsonNode first = json == null ? null : json.path("errors").path(0);
             if (first != null && first.has("message")) {
                 detail = ": " + Messages.quote(first.path("message").asText());

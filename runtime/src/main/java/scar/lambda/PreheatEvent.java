@@ -1,7 +1,7 @@
 package scar.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PreheatEvent {
     public static final String FIELD = "scar_preheat";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private PreheatEvent() {
     }
 
@@ -24,7 +22,7 @@ public final class PreheatEvent {
 
     public static boolean is(byte[] payload) {
         try {
-            JsonNode root = payload.length == 0 ? null : JSON.readTree(payload);
+            JsonNode root = payload.length == 0 ? null : SharedMapper.get().readTree(payload);
             return root != null && root.isObject() && root.path(FIELD).asBoolean(false);
         } catch (IOException e) {
             return false;

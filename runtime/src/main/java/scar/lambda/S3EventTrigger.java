@@ -1,8 +1,8 @@
 package scar.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import scar.json.SharedMapper;
 import scar.invoke.InvocationException;
 import scar.invoke.StorageTrigger;
 
@@ -19,8 +19,6 @@ import java.util.Optional;
  * {@code run -es} on the aws target sends exactly what S3 would.
  */
 public final class S3EventTrigger {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private S3EventTrigger() {
     }
 
@@ -32,7 +30,7 @@ public final class S3EventTrigger {
     public static Optional<StorageTrigger> parse(byte[] payload) {
         JsonNode root;
         try {
-            root = payload.length == 0 ? null : JSON.readTree(payload);
+            root = payload.length == 0 ? null : SharedMapper.get().readTree(payload);
         } catch (IOException e) {
             return Optional.empty(); // ScarEvent.parse reports what is wrong with it
         }
@@ -69,7 +67,7 @@ public final class S3EventTrigger {
 
     /** The event S3 sends for {@code key} put into {@code bucket}. */
     public static byte[] toJson(String bucket, String key, String region) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = SharedMapper.get().createObjectNode();
         ObjectNode record = root.putArray("Records").addObject();
         record.put("eventVersion", "2.1");
         record.put("eventSource", "aws:s3");
@@ -81,7 +79,7 @@ public final class S3EventTrigger {
         // S3's own encoding: form-style, a space as '+'.
         s3.putObject("object").put("key", URLEncoder.encode(key, StandardCharsets.UTF_8));
         try {
-            return JSON.writeValueAsBytes(root);
+            return SharedMapper.get().writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

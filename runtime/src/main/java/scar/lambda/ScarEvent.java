@@ -1,8 +1,8 @@
 package scar.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import scar.json.SharedMapper;
 import scar.invoke.InvocationException;
 
 import java.io.IOException;
@@ -17,15 +17,13 @@ import java.util.Map;
  * reads it with this one class, so the two cannot drift apart.
  */
 public record ScarEvent(String requestId, String script, List<String> args, Map<String, String> environment) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public ScarEvent {
         args = args == null ? List.of() : List.copyOf(args);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
     }
 
     public byte[] toJson() {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = SharedMapper.get().createObjectNode();
         if (requestId != null) {
             node.put("request_id", requestId);
         }
@@ -38,7 +36,7 @@ public record ScarEvent(String requestId, String script, List<String> args, Map<
         // Sorted, so that the same request always gives the same bytes.
         new java.util.TreeMap<>(environment).forEach(env::put);
         try {
-            return JSON.writeValueAsBytes(node);
+            return SharedMapper.get().writeValueAsBytes(node);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -51,7 +49,7 @@ public record ScarEvent(String requestId, String script, List<String> args, Map<
         }
         JsonNode node;
         try {
-            node = JSON.readTree(payload);
+            node = SharedMapper.get().readTree(payload);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvocationException("the event is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

@@ -1,8 +1,8 @@
 package scar.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import scar.json.SharedMapper;
 import scar.invoke.InvocationResult;
 
 import java.io.IOException;
@@ -14,8 +14,6 @@ import java.util.Optional;
  * supervisor refused (bad image, bad variable name), which the shell shows as it is.
  */
 public record ScarResponse(InvocationResult result, String logGroup, String logStream, String error) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public static ScarResponse of(InvocationResult result, String logGroup, String logStream) {
         return new ScarResponse(result, logGroup, logStream, null);
     }
@@ -25,7 +23,7 @@ public record ScarResponse(InvocationResult result, String logGroup, String logS
     }
 
     public byte[] toJson() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = SharedMapper.get().createObjectNode();
         if (error != null) {
             root.put("Error", error);
         } else {
@@ -40,7 +38,7 @@ public record ScarResponse(InvocationResult result, String logGroup, String logS
             out.put("LogStream", logStream);
         }
         try {
-            return JSON.writeValueAsBytes(root);
+            return SharedMapper.get().writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -50,7 +48,7 @@ public record ScarResponse(InvocationResult result, String logGroup, String logS
     public static Optional<ScarResponse> parse(byte[] bytes) {
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = SharedMapper.get().readTree(bytes);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,6 +1,6 @@
 package scar.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 import scar.invoke.InvocationRequest;
 import scar.invoke.InvocationResult;
 import scar.logs.LogQuery;
@@ -44,7 +44,7 @@ final class AsyncRun {
         String rid = invocation.requestId();
         if (!follow) {
             if (json) {
-                console.println(new ObjectMapper().writeValueAsString(Map.of("RequestId", rid)));
+                console.println(SharedMapper.get().writeValueAsString(Map.of("RequestId", rid)));
             } else {
                 console.info("Request Id: " + rid);
                 console.info("Running in the background; follow it with: log -f -ri " + rid + " " + function);

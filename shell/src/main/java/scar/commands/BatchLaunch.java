@@ -1,7 +1,7 @@
 package scar.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import scar.json.SharedMapper;
 import scar.batch.BatchPlan;
 import scar.batch.BatchRunner;
 import scar.batch.BatchSummary;
@@ -82,7 +82,7 @@ final class BatchLaunch {
         doc.put("WallTimeMillis", s.wallMillis());
         doc.put("FilesPerSecond", Math.round(s.filesPerSecond() * 100) / 100.0);
         try {
-            return new ObjectMapper().writeValueAsString(Map.of("Batch", doc));
+            return SharedMapper.get().writeValueAsString(Map.of("Batch", doc));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

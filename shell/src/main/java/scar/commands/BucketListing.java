@@ -1,6 +1,6 @@
 package scar.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 import scar.storage.ObjectInfo;
 
 import java.time.ZoneOffset;
@@ -33,7 +33,7 @@ final class BucketListing {
                 row.put("LastModified", o.lastModified().toString());
                 return row;
             }).toList();
-            session.console().println(new ObjectMapper().writeValueAsString(Map.of("Objects", rows)));
+            session.console().println(SharedMapper.get().writeValueAsString(Map.of("Objects", rows)));
             return ExitCodes.OK;
         }
         Table table = new Table(List.of("LAST_MODIFIED (UTC)", "SIZE", "KEY"));

@@ -1,6 +1,6 @@
 package scar.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import scar.session.Setting;
@@ -31,7 +31,7 @@ public final class ConfigCommand implements Callable<Integer> {
             for (Setting setting : settings) {
                 document.put(setting.name(), Map.of("Value", setting.value(), "Source", setting.source().label()));
             }
-            session.console().println(new ObjectMapper().writeValueAsString(document));
+            session.console().println(SharedMapper.get().writeValueAsString(document));
             return ExitCodes.OK;
         }
         Table table = new Table(List.of("SETTING", "VALUE", "SOURCE"));

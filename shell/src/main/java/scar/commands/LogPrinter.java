@@ -2,6 +2,7 @@ package scar.commands;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 import scar.logs.LogEvent;
 
 import java.io.PrintWriter;
@@ -33,7 +34,7 @@ final class LogPrinter {
     private final boolean json;
     private final boolean colour;
     private final boolean showFunction;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = SharedMapper.get();
 
     LogPrinter(Console console, boolean json, boolean showFunction) {
         this.out = console.out();

@@ -1,6 +1,6 @@
 package scar.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import scar.invoke.FunctionSpec;
@@ -42,7 +42,7 @@ public final class LsCommand implements Callable<Integer> {
         session.context().functionsListed(functions);
         if (json) {
             List<Map<String, Object>> rows = functions.stream().map(LsCommand::describe).toList();
-            session.console().println(new ObjectMapper().writeValueAsString(Map.of("Functions", rows)));
+            session.console().println(SharedMapper.get().writeValueAsString(Map.of("Functions", rows)));
             return ExitCodes.OK;
         }
         Table table = new Table(verbose

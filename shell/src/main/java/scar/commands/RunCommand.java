@@ -1,6 +1,6 @@
 package scar.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -119,7 +119,7 @@ public final class RunCommand implements Callable<Integer> {
             if (verbose) {
                 document.put("Timings", Map.of("TotalMillis", totalMillis, "FunctionMillis", result.durationMillis()));
             }
-            console.println(new ObjectMapper().writeValueAsString(document));
+            console.println(SharedMapper.get().writeValueAsString(document));
         } else {
             if (result.outputTruncated()) {
                 console.info("note: output was cut at the 6 MB response limit; the log has all of it");
@@ -131,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
                 Map<String, Object> response = describe(result);
                 response.remove("Output");
                 response.put("TotalMillis", totalMillis);
-                console.info("Response: " + new ObjectMapper().writeValueAsString(response));
+                console.info("Response: " + SharedMapper.get().writeValueAsString(response));
             }
             if (result.timedOut()) {
                 console.error("function '" + function + "' timed out after " + result.durationMillis() / 1000

@@ -1,6 +1,6 @@
 package scar.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +56,7 @@ public final class UseCommand implements Callable<Integer> {
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("Target", context.key().display());
             document.put("CurrentFunction", current);
-            session.console().println(new ObjectMapper().writeValueAsString(document));
+            session.console().println(SharedMapper.get().writeValueAsString(document));
         } else if (name == null && !clear) {
             session.console().println(current == null
                     ? "No current function; set one with 'use NAME'."

@@ -2,7 +2,7 @@ package scar.logs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import scar.json.SharedMapper;
 
 import java.util.Optional;
 
@@ -21,11 +21,6 @@ import java.util.Optional;
  * @param message   an application record's message (the handler's line), or null for a platform record
  */
 public record LambdaJsonRecord(String type, String requestId, String status, String message) {
-    /** Parsing is only for lines that look like a record: most lines are the container's plain text. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
-
     /** The record a line holds, or empty for a plain text line (or JSON that is not Lambda's). */
     static Optional<LambdaJsonRecord> of(String line) {
         String text = line.strip();
@@ -34,7 +29,7 @@ public record LambdaJsonRecord(String type, String requestId, String status, Str
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(text);
+            node = SharedMapper.get().readTree(text);
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }

@@ -1,7 +1,7 @@
 package scar.target;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import scar.json.JsonFields;
+import scar.json.SharedMapper;
 import scar.invoke.FunctionSpec;
 
 import java.io.IOException;
@@ -35,8 +35,6 @@ public final class LocalFunctionRepository {
     }
 
     private final Path directory;
-    /** Made by the first write (init): reads use the streaming parser, which needs no mapper. */
-    private volatile ObjectMapper json;
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
     public LocalFunctionRepository(Path directory) {
@@ -50,7 +48,7 @@ public final class LocalFunctionRepository {
             Files.createDirectories(directory);
             Path temp = Files.createTempFile(directory, ".new-", ".json");
             try {
-                json().writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), function);
+                SharedMapper.get().writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), function);
                 // A hard link is created atomically and fails if the name is taken.
                 Files.createLink(file, temp);
             } finally {
@@ -136,19 +134,6 @@ public final class LocalFunctionRepository {
             }
         });
         return new FunctionSpec(text[0], text[1], text[2], number[0], number[1], number[2], text[3], environment, text[4]);
-    }
-
-    private ObjectMapper json() {
-        ObjectMapper mapper = json;
-        if (mapper == null) {
-            synchronized (this) {
-                if (json == null) {
-                    json = new ObjectMapper();
-                }
-                mapper = json;
-            }
-        }
-        return mapper;
     }
 
     private Path fileOf(String name) {
