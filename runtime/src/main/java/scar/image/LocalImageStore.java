@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import scar.json.SharedMapper;
+import scar.storage.FileVersion;
 
 /**
  * The image cache on local disk:
@@ -72,7 +73,7 @@ public final class LocalImageStore implements ImageStore {
      */
     private final Map<String, ReadImage> readImages = new ConcurrentHashMap<>();
 
-    private record ReadImage(Object fileKey, java.nio.file.attribute.FileTime modified, long size, Image image) {
+    private record ReadImage(FileVersion version, Image image) {
     }
 
     public LocalImageStore(Path cacheDir, RegistryClient registry, long maxUnpackedBytes) {
@@ -634,21 +635,19 @@ public final class LocalImageStore implements ImageStore {
             return Optional.empty(); // not cached, or evicted (moved out of images/)
         }
         ReadImage known = readImages.get(hex);
-        if (known != null && Objects.equals(known.fileKey(), attrs.fileKey()) && known.modified().equals(attrs.lastModifiedTime())
-                && known.size() == attrs.size()) {
+        if (known != null && known.version().matches(attrs)) {
             // the same image.json: only the tree can have gone since (its layer evicted)
             return Files.isDirectory(known.image().rootfs(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
                     ? Optional.of(known.image()) : Optional.empty();
         }
-        Optional<Image> image = parse(dir);
-        image.ifPresentOrElse(i -> readImages.put(hex, new ReadImage(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(), i)),
-                () -> readImages.remove(hex));
+        Optional<Image> image = parse(dir, json);
+        image.ifPresentOrElse(i -> readImages.put(hex, new ReadImage(FileVersion.of(attrs), i)), () -> readImages.remove(hex));
         return image;
     }
 
-    private Optional<Image> parse(Path dir) {
+    private Optional<Image> parse(Path dir, Path json) {
         try {
-            Stored stored = readStored(dir.resolve("image.json"));
+            Stored stored = readStored(json);
             List<String> layers = CacheSpace.layersOf(dir);
             // one layer: the rootfs is the layer's tree (see LayerStore)
             Path rootfs = layers.size() == 1 && !Files.isDirectory(dir.resolve("rootfs"), java.nio.file.LinkOption.NOFOLLOW_LINKS)

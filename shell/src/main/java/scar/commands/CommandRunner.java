@@ -19,10 +19,10 @@ public final class CommandRunner {
     private final Session session;
     private Throwable lastError;
     /**
-     * Built once per runner and reused: building picocli's model of all commands costs more than
-     * most commands do (picocli resets every option to its initial value on each parse).
+     * The grammar by verb ("" for the whole of it), each built at its first use and reused for the
+     * session: building picocli's model costs more than most commands do (picocli resets every
+     * option to its initial value on each parse).
      */
-    /** By verb ("" for the whole grammar), each built at its first use and kept for the session. */
     private final java.util.Map<String, CommandLine> commandLines = new java.util.HashMap<>();
 
     public CommandRunner(Session session) {

@@ -2,6 +2,7 @@ package scar.target;
 
 import scar.json.JsonFields;
 import scar.json.SharedMapper;
+import scar.storage.FileVersion;
 import scar.invoke.FunctionSpec;
 
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,11 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * listing; another shell that creates or removes a function changes the file, never in place.
  */
 public final class LocalFunctionRepository {
-    private record Parsed(Object fileKey, FileTime modified, long size, FunctionSpec function) {
-        boolean matches(BasicFileAttributes attributes) {
-            return java.util.Objects.equals(fileKey, attributes.fileKey()) && modified.equals(attributes.lastModifiedTime())
-                    && size == attributes.size();
-        }
+    private record Parsed(FileVersion version, FunctionSpec function) {
     }
 
     private final Path directory;
@@ -67,11 +63,11 @@ public final class LocalFunctionRepository {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             Parsed known = parsed.get(name);
-            if (known != null && known.matches(attributes)) {
+            if (known != null && known.version().matches(attributes)) {
                 return Optional.of(known.function());
             }
             FunctionSpec function = parse(file);
-            parsed.put(name, new Parsed(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(), function));
+            parsed.put(name, new Parsed(FileVersion.of(attributes), function));
             return Optional.of(function);
         } catch (java.io.FileNotFoundException | NoSuchFileException e) {
             parsed.remove(name);
