@@ -193,7 +193,7 @@ public final class RunRootfs implements AutoCloseable {
 
     private static RunRootfs take(Path image, Path scratch, String name, Baselines baselines) {
         String key = spareKey(image);
-        try (var spares = Files.newDirectoryStream(scratch, p -> p.getFileName().toString().startsWith("spare-" + key + "-"))) {
+        try (var spares = Files.newDirectoryStream(scratch, sparesOf(key))) {
             for (Path spare : spares) {
                 Path dir = scratch.resolve(name);
                 try {
@@ -356,6 +356,12 @@ public final class RunRootfs implements AutoCloseable {
         return names;
     }
 
+    /** The spare trees of the image with this key: a prefix test, not a glob, which the JDK compiles into a regex on every listing. */
+    private static java.nio.file.DirectoryStream.Filter<Path> sparesOf(String key) {
+        String prefix = "spare-" + key + "-";
+        return p -> p.getFileName().toString().startsWith(prefix);
+    }
+
     private static String spareKey(Path image) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
@@ -474,9 +480,7 @@ public final class RunRootfs implements AutoCloseable {
     }
 
     private long spares() {
-        String prefix = "spare-" + spareKey + "-";
-        // a prefix test, not a glob: the JDK compiles a glob into a regex on every listing
-        try (var spares = Files.newDirectoryStream(dir.getParent(), p -> p.getFileName().toString().startsWith(prefix))) {
+        try (var spares = Files.newDirectoryStream(dir.getParent(), sparesOf(spareKey))) {
             long n = 0;
             for (Path ignored : spares) {
                 n++;
