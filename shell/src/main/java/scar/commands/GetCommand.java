@@ -42,7 +42,7 @@ public final class GetCommand implements Callable<Integer> {
     public Integer call() {
         BucketPath where = BucketPath.parse(spec.commandLine(), bucket);
         ObjectStorage storage = session.target().storage();
-        Path destination = path.toAbsolutePath().normalize();
+        Path destination = session.workingDirectory().resolve(path).normalize();
         Optional<ObjectInfo> single = where.path().isEmpty() ? Optional.empty() : storage.head(where.bucket(), where.path());
         if (single.isPresent()) {
             Path file = Files.isDirectory(destination) ? destination.resolve(single.get().name()) : destination;

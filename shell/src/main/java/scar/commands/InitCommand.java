@@ -94,11 +94,12 @@ public final class InitCommand implements Callable<Integer> {
                     + "): its input/ and output/ folders are used");
         }
 
-        NewFunction function = new NewFunction(functionName, imageFile == null ? image : null, imageFile,
+        NewFunction function = new NewFunction(functionName, imageFile == null ? image : null,
+                imageFile == null ? null : session.workingDirectory().resolve(imageFile),
                 memoryMb, timeoutSeconds, thresholdSeconds,
                 description != null ? description : defaults.description(),
                 EnvironmentOptions.parse(commandLine, env),
-                initScript == null ? null : ScriptFiles.read(commandLine, initScript));
+                initScript == null ? null : ScriptFiles.read(commandLine, session.workingDirectory(), initScript));
         long started = System.nanoTime();
         FunctionSpec created = session.target().create(function);
         long millis = (System.nanoTime() - started) / 1_000_000;

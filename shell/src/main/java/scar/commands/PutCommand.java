@@ -74,7 +74,7 @@ public final class PutCommand implements Callable<Integer> {
 
     /** Key to local file, all checked before anything is uploaded: a bad name uploads nothing. */
     private Map<String, Path> plan(CommandLine commandLine, BucketPath where) {
-        Path source = path.toAbsolutePath().normalize();
+        Path source = session.workingDirectory().resolve(path).normalize();
         if (!Files.exists(source)) {
             throw new CommandLine.ParameterException(commandLine, "no such file or folder: " + path);
         }

@@ -82,7 +82,7 @@ public final class RunCommand implements Callable<Integer> {
         if (eventSource != null) {
             String function = chosen != null || args.isEmpty() ? chosen : args.remove(0);
             return new EventSourceRun(session).run(commandLine, eventSource, function,
-                    script == null ? null : ScriptFiles.read(commandLine, script), args,
+                    script == null ? null : ScriptFiles.read(commandLine, session.workingDirectory(), script), args,
                     EnvironmentOptions.parse(commandLine, env), retryFailed, json);
         }
         if (retryFailed) {
@@ -93,7 +93,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         String function = chosen;
         InvocationRequest request = new InvocationRequest(UUID.randomUUID().toString(),
-                script == null ? null : ScriptFiles.read(commandLine, script), args,
+                script == null ? null : ScriptFiles.read(commandLine, session.workingDirectory(), script), args,
                 EnvironmentOptions.parse(commandLine, env));
         Console console = session.console();
         // An unknown name fails before a request id is printed for an invocation that never ran.

@@ -19,7 +19,7 @@ public final class ScarCommand {
      */
     static final List<Class<?>> COMMANDS = List.of(InitCommand.class, RunCommand.class, LsCommand.class, RmCommand.class,
             LogCommand.class, UseCommand.class, TargetCommand.class, ProfileCommand.class, RegionCommand.class,
-            ConfigCommand.class, ScriptCommand.class, PutCommand.class, GetCommand.class);
+            ConfigCommand.class, ScriptCommand.class, PutCommand.class, GetCommand.class, DaemonCommand.class);
 
     /** Each verb's name, in {@link #COMMANDS}' order, read from its annotation alone. */
     static final Map<String, Class<?>> BY_NAME = COMMANDS.stream().collect(java.util.stream.Collectors.toMap(

@@ -53,7 +53,7 @@ public final class ScriptCommand implements Callable<Integer> {
             if (continueOnError) {
                 options.add("--continue-on-error");
             }
-            return new ScriptRunner(new CommandRunner(session), session.console(), System.getenv()).run(file, options);
+            return new ScriptRunner(new CommandRunner(session), session.console(), session.environment()).run(session.workingDirectory().resolve(file), options);
         } finally {
             session.context().leaveScript();
         }

@@ -15,22 +15,24 @@ final class ScriptFiles {
     private ScriptFiles() {
     }
 
-    static String read(CommandLine commandLine, Path script) {
+    /** @param script as the user gave it (messages name it so), relative to {@code workingDirectory} */
+    static String read(CommandLine commandLine, Path workingDirectory, Path given) {
+        Path script = workingDirectory.resolve(given);
         if (!Files.exists(script)) {
-            throw new CommandLine.ParameterException(commandLine, "script file " + script + " not found");
+            throw new CommandLine.ParameterException(commandLine, "script file " + given + " not found");
         }
         if (!Files.isRegularFile(script)) {
-            throw new CommandLine.ParameterException(commandLine, "script " + script
+            throw new CommandLine.ParameterException(commandLine, "script " + given
                     + " is not a regular file (a folder or a device); give the path of a shell script");
         }
         try {
             if (Files.size(script) > MAX_BYTES) {
                 throw new CommandLine.ParameterException(commandLine,
-                        "script file " + script + " is bigger than 6 MB; copy big files into the image instead");
+                        "script file " + given + " is bigger than 6 MB; copy big files into the image instead");
             }
             return Files.readString(script, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(commandLine, "cannot read script file " + script + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(commandLine, "cannot read script file " + given + ": " + e.getMessage());
         }
     }
 }

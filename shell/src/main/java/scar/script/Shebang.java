@@ -15,11 +15,16 @@ public final class Shebang {
     }
 
     public static boolean isScarScript(String argument) {
+        return isScarScript(argument, Path.of(""));
+    }
+
+    /** @param workingDirectory what a relative {@code argument} is relative to */
+    public static boolean isScarScript(String argument, Path workingDirectory) {
         if (argument.startsWith("-")) {
             return false;
         }
         try {
-            Path file = Path.of(argument);
+            Path file = workingDirectory.resolve(argument);
             if (!Files.isRegularFile(file)) {
                 return false;
             }

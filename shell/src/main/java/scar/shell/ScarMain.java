@@ -45,6 +45,15 @@ public final class ScarMain {
     }
 
     static int runOnce(List<String> args, Console console, java.util.Map<String, String> environment) {
+        return runOnce(args, console, environment, Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * One command (or one script) in a session of its own, for a caller in {@code workingDirectory}
+     * with {@code environment}: this process's own, or those of a client of scar's background process.
+     */
+    public static int runOnce(List<String> args, Console console, java.util.Map<String, String> environment,
+                              Path workingDirectory) {
         if (isHelpOrVersion(args)) {
             // no session: help and version need neither scar.cfg nor a target, so they start fastest
             picocli.CommandLine grammar = CommandRunner.grammarFor(args.get(0));
@@ -56,7 +65,7 @@ public final class ScarMain {
         }
         Session session;
         try {
-            session = new SessionFactory(environment).open(console, args.contains("--json"));
+            session = new SessionFactory(environment, workingDirectory).open(console, args.contains("--json"));
         } catch (ConfigException e) {
             console.error(e.getMessage());
             return ExitCodes.FAILURE;
@@ -68,8 +77,8 @@ public final class ScarMain {
         try {
             // a word that is a command stays a command, even if a file of that name is around
             if (ScriptRunner.isScriptArgument(first)
-                    || !CommandRunner.commandNames().contains(first) && Shebang.isScarScript(first)) {
-                Path file = Path.of(first.startsWith("@") ? first.substring(1) : first);
+                    || !CommandRunner.commandNames().contains(first) && Shebang.isScarScript(first, workingDirectory)) {
+                Path file = workingDirectory.resolve(first.startsWith("@") ? first.substring(1) : first);
                 return new ScriptRunner(runner, console, environment).run(file, args.subList(1, args.size()));
             }
             return runner.execute(args);

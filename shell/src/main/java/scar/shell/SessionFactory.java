@@ -41,9 +41,26 @@ import scar.storage.LocalObjectStorage;
 public final class SessionFactory {
 
     private final Map<String, String> environment;
+    private final Path workingDirectory;
 
     public SessionFactory(Map<String, String> environment) {
-        this.environment = environment;
+        this(environment, Path.of("").toAbsolutePath());
+    }
+
+    /** @param workingDirectory the caller's folder: a relative SCAR_CONFIG_FOLDER and paths on command lines start there */
+    public SessionFactory(Map<String, String> environment, Path workingDirectory) {
+        this.environment = withAbsoluteConfigFolder(environment, workingDirectory);
+        this.workingDirectory = workingDirectory;
+    }
+
+    private static Map<String, String> withAbsoluteConfigFolder(Map<String, String> environment, Path workingDirectory) {
+        String folder = environment.get(ConfigFolder.ENV_VAR);
+        if (folder == null || folder.isBlank() || Path.of(folder).isAbsolute()) {
+            return environment;
+        }
+        Map<String, String> resolved = new java.util.HashMap<>(environment);
+        resolved.put(ConfigFolder.ENV_VAR, workingDirectory.resolve(folder).toString());
+        return Map.copyOf(resolved);
     }
 
     public Session open(Console console) {
@@ -66,7 +83,7 @@ public final class SessionFactory {
         SessionContext context = new SessionContext(key -> target(key, folder, file, config, aws, clients, progress), startup,
                 folder.completion(), settings);
         context.target(); // fail now, with the config's error, rather than on the first command
-        return new Session(config, context, console);
+        return new Session(config, context, console, workingDirectory, environment);
     }
 
     /**
