@@ -93,7 +93,7 @@ _scar() {
   COMPREPLY=()
   if [ "$COMP_CWORD" -eq 1 ]; then
     if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "--target --profile --region -h --help -V --version" -- "$cur") ); return 0; fi
-    COMPREPLY=( $(compgen -W "init run ls rm log use target profile region config script put get" -- "$cur") $(compgen -f -X '!*.scar' -- "$cur") )
+    COMPREPLY=( $(compgen -W "init run ls rm log use target profile region config script put get daemon" -- "$cur") $(compgen -f -X '!*.scar' -- "$cur") )
     return 0
   fi
   case "${COMP_WORDS[1]}" in
@@ -222,6 +222,15 @@ _scar() {
         -p|--path) _scar_values 'path'; return 0 ;;
       esac
       if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-b --bucket -p --path -h --help -V --version" -- "$cur") ); return 0; fi
+      ;;
+    daemon)
+      case "$prev" in
+      esac
+      if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "-h --help -V --version" -- "$cur") ); return 0; fi
+      _scar_position ''
+      case "$pos" in
+        0) _scar_values 'status stop' ;;
+      esac
       ;;
   esac
 }

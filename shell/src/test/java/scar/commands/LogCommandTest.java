@@ -166,8 +166,9 @@ class LogCommandTest extends CommandTestBase {
     void oneShotFollowEndsWithExitZeroOnCtrlC() throws Exception {
         Path out = home.resolve("follow.out");
         Path err = home.resolve("follow.err");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "scar.shell.ScarMain", "log", "-f", "fn")
+        ProcessBuilder builder = new ProcessBuilder(scar.testing.DefaultSigint.command(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "scar.shell.ScarMain", "log", "-f", "fn")))
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("SCAR_CONFIG_FOLDER", home.toString());
         Process follower = builder.start();
