@@ -8,9 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +50,8 @@ public final class Ledger {
     private final String self = THIS_PROCESS + "#" + java.util.UUID.randomUUID();
     private final Path file;
     private final Supplier<Long> clock;
+    /** The file, open from one operation to the next; see {@link KeptChannel}. */
+    private final KeptChannel kept;
     private final Map<String, LedgerEntry> latest = new HashMap<>();
     private final Set<String> inFlight = new HashSet<>();
     private long position;
@@ -78,6 +78,7 @@ public final class Ledger {
     Ledger(Path file, Supplier<Long> clock) {
         this.file = file;
         this.clock = clock;
+        this.kept = KeptChannel.of(this, file);
     }
 
     /** The last thing that happened to the key, whatever its version. */
@@ -182,7 +183,7 @@ public final class Ledger {
                 try {
                     FileChannel ch;
                     synchronized (this) {
-                        ch = channel();
+                        ch = kept.open();
                     }
                     ch.force(false);
                     endsSynced = target;
@@ -247,67 +248,9 @@ public final class Ledger {
 
     /** The channel of the operation under way, for {@link #write}. */
     private FileChannel channel;
-    /**
-     * The file, open from one operation to the next: an open and a close for each record cost a
-     * batch more than the record itself. Closing any descriptor of the file drops all of the
-     * process's locks on it (another session's ledger of the same function in this process opens
-     * its own), so it is closed only under the in-process lock: see {@link #closeKept}.
-     */
-    private FileChannel kept;
-    /** The identity of the file {@link #kept} was opened on: removed or replaced, it is opened again. */
-    private Object keptKey;
-    /** Held around the file lock and around every close of {@link #kept}; set on first use. */
-    private ReentrantLock inProcess;
-
-    private ReentrantLock inProcess() throws IOException {
-        if (inProcess == null) {
-            inProcess = InProcessFileLocks.of(file);
-        }
-        return inProcess;
-    }
-
-    /** The file, open; opened again when it was replaced, removed or closed (an interrupt closes it). */
-    private FileChannel channel() throws IOException {
-        Object key = fileKey();
-        if (kept != null && kept.isOpen() && key != null && key.equals(keptKey)) {
-            return kept;
-        }
-        closeKept();
-        inProcess(); // before the file is open: closeKept needs it
-        if (!Files.isDirectory(file.getParent())) {
-            Files.createDirectories(file.getParent());
-        }
-        kept = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        keptKey = fileKey();
-        return kept;
-    }
-
-    private Object fileKey() {
-        try {
-            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        } catch (IOException e) {
-            return null; // not there (yet, or any more)
-        }
-    }
-
-    /** Closes the file, never while another ledger object of this process holds the file lock. */
-    private void closeKept() {
-        if (kept != null) {
-            inProcess.lock();
-            try {
-                kept.close();
-            } catch (IOException e) {
-                // nothing was pending on it: every record is written before its call returns
-            } finally {
-                inProcess.unlock();
-            }
-            kept = null;
-        }
-    }
-
     /** Lets the file go (the session ends); a later call opens it again. */
     public synchronized void close() {
-        closeKept();
+        kept.close();
     }
 
     /**
@@ -319,11 +262,11 @@ public final class Ledger {
         boolean interrupted = Thread.interrupted();
         ReentrantLock lock = null;
         try {
-            lock = inProcess();
+            lock = kept.lock();
             lock.lock();
             for (int attempt = 1; ; attempt++) {
                 interrupted |= Thread.interrupted(); // one that came during the wait for the lock
-                FileChannel ch = channel();
+                FileChannel ch = kept.open();
                 try (FileLock ignored = ch.lock()) {
                     channel = ch;
                     catchUp(ch);

@@ -112,6 +112,52 @@ class LedgersOfOneProcessTest {
         assertThat(new Ledger(file()).last("input/a")).get().extracting(LedgerEntry::event).isEqualTo(LedgerEntry.STARTED);
     }
 
+    @Test
+    void aSessionsLedgerDroppedWithoutCloseKeepsOtherProcessesOutOfTheLedgerWhileAClaimIsUnderWay() throws Exception {
+        CountDownLatch insideClaim = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        Ledger holder = new Ledger(file(), () -> {
+            insideClaim.countDown();
+            try {
+                letGo.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 1L;
+        });
+        java.lang.ref.WeakReference<Ledger> dropped = openedAndDropped();
+        ObjectInfo a = new ObjectInfo("input/a", 3, Instant.ofEpochMilli(1000));
+
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            Future<Boolean> claim = pool.submit(() -> holder.claim(a, "r1", Selection.PENDING));
+            assertThat(insideClaim.await(60, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (dropped.get() != null && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertThat(dropped.get()).as("collected").isNull();
+            // The JDK closes an unreachable channel's descriptor on its cleaner thread within moments.
+            Thread.sleep(500);
+
+            assertThat(anotherProcessCanLock(file())).as("another process could lock the ledger mid-claim").isFalse();
+
+            letGo.countDown();
+            assertThat(claim.get(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            letGo.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** A session's ledger that used the file, then was dropped without close(). */
+    private java.lang.ref.WeakReference<Ledger> openedAndDropped() {
+        Ledger ledger = new Ledger(file());
+        ledger.entries();
+        return new java.lang.ref.WeakReference<>(ledger);
+    }
+
     /** Probes from a child process with fcntl, the kind of lock Java's FileChannel.lock takes on Linux. */
     private static boolean anotherProcessCanLock(Path file) throws Exception {
         String probe = """
