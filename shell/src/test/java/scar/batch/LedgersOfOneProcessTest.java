@@ -151,6 +151,57 @@ class LedgersOfOneProcessTest {
         }
     }
 
+    @Test
+    void anEndRecordedByAThreadInterruptedWhileAnotherSessionClaimsIsStillRecordedAndTheInterruptKept() throws Exception {
+        CountDownLatch insideClaim = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        Ledger holder = new Ledger(file(), () -> {
+            insideClaim.countDown();
+            try {
+                letGo.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 1L;
+        });
+        Ledger batch = new Ledger(file());
+        ObjectInfo a = new ObjectInfo("input/a", 3, Instant.ofEpochMilli(1000));
+        ObjectInfo b = new ObjectInfo("input/b", 3, Instant.ofEpochMilli(1000));
+        assertThat(batch.claim(b, "r2", Selection.PENDING)).isTrue();
+
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            Future<Boolean> claim = pool.submit(() -> holder.claim(a, "r1", Selection.PENDING));
+            assertThat(insideClaim.await(60, TimeUnit.SECONDS)).isTrue();
+            boolean[] interruptKept = new boolean[1];
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread finisher = new Thread(() -> {
+                try {
+                    batch.finish(b, "r2", LedgerEntry.INTERRUPTED, null);
+                    interruptKept[0] = Thread.currentThread().isInterrupted();
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                }
+            });
+            finisher.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (finisher.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            finisher.interrupt(); // Ctrl-C while it waits for the other session
+            letGo.countDown();
+            finisher.join(60_000);
+
+            assertThat(claim.get(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(failure.get()).isNull();
+            assertThat(interruptKept[0]).as("the interrupt is kept for the batch to see").isTrue();
+        } finally {
+            letGo.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(new Ledger(file()).last("input/b")).get().extracting(LedgerEntry::event).isEqualTo(LedgerEntry.INTERRUPTED);
+    }
+
     /** A session's ledger that used the file, then was dropped without close(). */
     private java.lang.ref.WeakReference<Ledger> openedAndDropped() {
         Ledger ledger = new Ledger(file());
