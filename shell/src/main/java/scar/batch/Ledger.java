@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  * one per start and one per end of a run. Claims are made under a file lock, so two shells (or a
  * shell and a one-shot {@code run -es}) never run the same input twice. A run whose owner process
  * is gone (a killed shell) counts as never finished and is run again; a finished one is never run
- * again unless asked ({@code --retry-failed}).
+ * again unless asked ({@code --retry-failed}). Ledger objects of one process on one file (sessions
+ * of one scar process) wait for each other as processes do: see {@link InProcessFileLocks}.
  *
  * <p>Crash consistency: every record is in the file (the kernel's page cache) before the call that
  * makes it returns, so a killed scar loses nothing. Only end records are forced to disk, and not
@@ -248,6 +249,7 @@ public final class Ledger {
 
     /** The channel of the operation under way, for {@link #write}. */
     private FileChannel channel;
+
     /** Lets the file go (the session ends); a later call opens it again. */
     public synchronized void close() {
         kept.close();
