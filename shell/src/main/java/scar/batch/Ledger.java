@@ -1,7 +1,6 @@
 package scar.batch;
 
 import scar.storage.ObjectInfo;
-import scar.storage.Uninterrupted;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,20 +8,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  * one per start and one per end of a run. Claims are made under a file lock, so two shells (or a
  * shell and a one-shot {@code run -es}) never run the same input twice. A run whose owner process
  * is gone (a killed shell) counts as never finished and is run again; a finished one is never run
- * again unless asked ({@code --retry-failed}).
+ * again unless asked ({@code --retry-failed}). Ledger objects of one process on one file (sessions
+ * of one scar process) wait for each other as processes do: see {@link InProcessFileLocks}.
  *
  * <p>Crash consistency: every record is in the file (the kernel's page cache) before the call that
  * makes it returns, so a killed scar loses nothing. Only end records are forced to disk, and not
@@ -50,15 +51,20 @@ public final class Ledger {
     private final String self = THIS_PROCESS + "#" + java.util.UUID.randomUUID();
     private final Path file;
     private final Supplier<Long> clock;
+    /** The file, open from one operation to the next; see {@link KeptChannel}. */
+    private final KeptChannel kept;
     private final Map<String, LedgerEntry> latest = new HashMap<>();
     private final Set<String> inFlight = new HashSet<>();
     private long position;
     /** End records appended by this object, and how many of them are known to be on disk. */
     private final AtomicLong ends = new AtomicLong();
     private final Object syncLock = new Object();
-    private long endsSynced;
+    private volatile long endsSynced;
     private final AtomicBoolean syncQueued = new AtomicBoolean();
-    /** One thread that forces the file to disk after ends, and that ends itself when idle. */
+    /**
+     * One thread that forces the file to disk after ends, and that ends itself when idle. It is
+     * never interrupted (the pool is never shut down), so its forces never close the channel.
+     */
     private final ThreadPoolExecutor syncer = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), runnable -> {
                 Thread thread = new Thread(runnable, "scar-ledger-sync");
@@ -73,6 +79,7 @@ public final class Ledger {
     Ledger(Path file, Supplier<Long> clock) {
         this.file = file;
         this.clock = clock;
+        this.kept = KeptChannel.of(this, file);
     }
 
     /** The last thing that happened to the key, whatever its version. */
@@ -122,7 +129,7 @@ public final class Ledger {
             syncer.execute(() -> {
                 syncQueued.set(false); // an end written from now on queues the next sync
                 try {
-                    sync();
+                    force();
                 } catch (UncheckedIOException e) {
                     // left unsynced: the batch's own sync() tries again and reports it
                 }
@@ -132,33 +139,65 @@ public final class Ledger {
 
     /** Returns once every end record this ledger wrote so far is on disk. */
     public void sync() {
+        if (endsSynced >= ends.get()) {
+            return; // another sync covered these
+        }
+        // The force runs on the syncer: see force(). A Ctrl-C must not cost the record of a run,
+        // so the wait goes on through interrupts, which are kept for the caller.
+        Future<?> forced = syncer.submit(this::force);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    forced.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException failure) {
+                        throw failure;
+                    }
+                    throw new IllegalStateException("cannot sync the ledger " + file + " to disk", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Forces every end record written so far to disk. Runs only on the syncer thread, which
+     * nothing interrupts: an interrupt during a force closes the channel, and a close outside the
+     * in-process lock (see {@link InProcessFileLocks}) could drop the file lock another ledger
+     * object of this process holds. The force itself runs outside that lock and the object's, so
+     * batch threads go on recording while the disk syncs.
+     */
+    private Void force() {
         synchronized (syncLock) {
             long target = ends.get();
             if (endsSynced >= target) {
-                return; // another sync covered these
+                return null; // another sync covered these
             }
-            // File channels close on interrupt: a Ctrl-C must not cost the record of a run.
-            Uninterrupted.call(() -> {
-                for (int attempt = 1; ; attempt++) {
+            for (int attempt = 1; ; attempt++) {
+                try {
                     FileChannel ch;
-                    try {
-                        synchronized (this) {
-                            ch = channel();
-                        }
-                        // outside the object's lock: batch threads go on recording while the disk syncs
-                        ch.force(false);
-                        endsSynced = target;
-                        return null;
-                    } catch (java.nio.channels.ClosedChannelException e) {
-                        if (attempt == 3) {
-                            throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: it was closed", e);
-                        }
-                        // replaced meanwhile (the file changed, or an interrupt closed it): sync the new one
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: " + e.getMessage(), e);
+                    synchronized (this) {
+                        ch = kept.open();
                     }
+                    ch.force(false);
+                    endsSynced = target;
+                    return null;
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    if (attempt == 3) {
+                        throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: it was closed", e);
+                    }
+                    // replaced meanwhile (the file changed, or the session closed it): sync the new one
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot sync the ledger " + file + " to disk: " + e.getMessage(), e);
                 }
-            });
+            }
         }
     }
 
@@ -210,69 +249,35 @@ public final class Ledger {
 
     /** The channel of the operation under way, for {@link #write}. */
     private FileChannel channel;
-    /**
-     * The file, open from one operation to the next: an open and a close for each record cost a
-     * batch more than the record itself. It also matters that descriptors of the file rarely
-     * close, since closing any of them drops all of the process's locks on it (another session's
-     * ledger of the same function in this process still opens its own).
-     */
-    private FileChannel kept;
-    /** The identity of the file {@link #kept} was opened on: removed or replaced, it is opened again. */
-    private Object keptKey;
-
-    /** The file, open; opened again when it was replaced, removed or closed (an interrupt closes it). */
-    private FileChannel channel() throws IOException {
-        Object key = fileKey();
-        if (kept != null && kept.isOpen() && key != null && key.equals(keptKey)) {
-            return kept;
-        }
-        closeKept();
-        if (!Files.isDirectory(file.getParent())) {
-            Files.createDirectories(file.getParent());
-        }
-        kept = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        keptKey = fileKey();
-        return kept;
-    }
-
-    private Object fileKey() {
-        try {
-            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        } catch (IOException e) {
-            return null; // not there (yet, or any more)
-        }
-    }
-
-    private void closeKept() {
-        if (kept != null) {
-            try {
-                kept.close();
-            } catch (IOException e) {
-                // nothing was pending on it: every record is written before its call returns
-            }
-            kept = null;
-        }
-    }
 
     /** Lets the file go (the session ends); a later call opens it again. */
     public synchronized void close() {
-        closeKept();
+        kept.close();
     }
 
-    /** Reads what other processes appended, then runs {@code action}, all under the file lock. */
+    /**
+     * Reads what other processes appended, then runs {@code action}, all under the file lock, taken
+     * under the in-process lock: ledger objects of this process wait for each other there.
+     */
     private <T> T withLock(Locked<T> action) {
         // File channels close on interrupt: a Ctrl-C must not cost the record of a run.
         boolean interrupted = Thread.interrupted();
+        ReentrantLock lock = null;
         try {
+            lock = kept.lock();
+            lock.lock();
             for (int attempt = 1; ; attempt++) {
-                FileChannel ch = channel();
+                interrupted |= Thread.interrupted(); // one that came during the wait for the lock
+                FileChannel ch = kept.open();
                 try (FileLock ignored = ch.lock()) {
                     channel = ch;
                     catchUp(ch);
                     return action.run();
-                } catch (java.nio.channels.ClosedByInterruptException e) {
-                    // An interrupt that arrived during the write (a batch's shutdownNow): the record
-                    // still matters, so write it again; a torn line is closed by the next append.
+                } catch (java.nio.channels.ClosedByInterruptException
+                         | java.nio.channels.FileLockInterruptionException e) {
+                    // An interrupt that arrived during the lock or the write (a batch's shutdownNow):
+                    // the record still matters, so write it again; a torn line is closed by the next
+                    // append. The interrupt closed the channel, under the in-process lock.
                     interrupted |= Thread.interrupted();
                     if (attempt == 3) {
                         throw e;
@@ -284,6 +289,9 @@ public final class Ledger {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update the ledger " + file + ": " + e.getMessage(), e);
         } finally {
+            if (lock != null) {
+                lock.unlock();
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
