@@ -96,3 +96,31 @@ scar_train_archive() {
   [ -s "$jsa.$$" ] && mv -f "$jsa.$$" "$jsa"
   rm -rf "$training" "$jsa.$$"
 }
+
+# true unless SCAR_DAEMON turns scar's background process off (as scar.daemon.DaemonClient reads it)
+scar_daemon_enabled() {
+  case "$(printf '%s' "${SCAR_DAEMON:-on}" | tr '[:upper:]' '[:lower:]' | tr -d '[:space:]')" in
+    off | 0 | false | no) return 1 ;;
+  esac
+  return 0
+}
+
+# scar_train_client_archive APP_DIR JSA DAEMON_JSA: an AppCDS archive of the classes of the client
+# that hands a one-shot command to the background process, from a training run that starts a
+# background process of its own (in a throwaway folder; it ends by itself a second later) and
+# asks it for scar's version.
+scar_train_client_archive() {
+  local app="$1" jsa="$2" daemon_jsa="$3" training
+  training="$(mktemp -d)"
+  mkdir -m 700 "$training/run"
+  env XDG_RUNTIME_DIR="$training/run" SCAR_CONFIG_FOLDER="$training" SCAR_DAEMON=on SCAR_DAEMON_IDLE_SECONDS=1 \
+    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dscar.daemon.archive="$daemon_jsa" -Xlog:disable \
+    -XX:DumpLoadedClassList="$training/classes.list" -cp "$app/scar-shell.jar" scar.daemon.DaemonClient --version \
+    >/dev/null 2>&1 || true
+  if [ -s "$training/classes.list" ]; then
+    java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$training/classes.list" \
+      -XX:SharedArchiveFile="$jsa.$$" -Xlog:disable -cp "$app/scar-shell.jar" >/dev/null 2>&1 || true
+  fi
+  [ -s "$jsa.$$" ] && mv -f "$jsa.$$" "$jsa"
+  rm -rf "$training" "$jsa.$$"
+}

@@ -106,15 +106,16 @@ public final class DaemonClient {
 
     /**
      * Starts a background scar in a session of its own (setsid: the terminal's Ctrl-C and hang-up
-     * do not reach it), with this JVM's class path and class-data archive.
+     * do not reach it), with this JVM's class path.
      */
     private static boolean start(DaemonAddress address) {
+        // C2 as well as C1: a long-lived JVM gets to use it (a pull's SHA-256 runs on the CPU's
+        // SHA instructions only in C2's code); the launcher names the archive of scar's classes.
         List<String> command = new ArrayList<>(List.of("setsid",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC"));
-        for (String option : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (option.startsWith("-XX:SharedArchiveFile=") || option.equals("-Xlog:disable")) {
-                command.add(option);
-            }
+        String archive = System.getProperty("scar.daemon.archive");
+        if (archive != null && !archive.isBlank()) {
+            command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:disable"));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonServer.class.getName(),
                 address.folder().toString(), address.key(), Long.toString(idleSeconds(System.getenv()))));
