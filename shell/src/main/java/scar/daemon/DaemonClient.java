@@ -53,7 +53,7 @@ public final class DaemonClient {
         }
         Optional<DaemonAddress> address = DaemonAddress.of(environment, System.getProperty("java.class.path"),
                 System.getProperty("java.home"));
-        Optional<SocketChannel> channel = address.flatMap(DaemonClient::connectOrStart);
+        Optional<SocketChannel> channel = address.isPresent() ? connectOrStart(address.get()) : Optional.empty();
         if (channel.isEmpty()) {
             ScarMain.main(args);
             return;
@@ -116,6 +116,10 @@ public final class DaemonClient {
         String archive = System.getProperty("scar.daemon.archive");
         if (archive != null && !archive.isBlank()) {
             command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:disable"));
+        }
+        String options = System.getenv("SCAR_DAEMON_JAVA_OPTS"); // e.g. a heap limit: -Xmx1g
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.strip().split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonServer.class.getName(),
                 address.folder().toString(), address.key(), Long.toString(idleSeconds(System.getenv()))));
@@ -196,25 +200,31 @@ public final class DaemonClient {
     private static void forwardInterrupts(SocketChannel channel) {
         AtomicBoolean interrupted = new AtomicBoolean();
         try {
-            Signal.handle(new Signal("INT"), signal -> {
-                if (interrupted.getAndSet(true)) {
-                    Runtime.getRuntime().halt(130);
-                }
-                try {
-                    interrupt(channel);
-                } catch (IOException e) {
-                    Runtime.getRuntime().halt(130);
-                }
-                Thread grace = new Thread(() -> {
-                    try {
-                        Thread.sleep(GRACE_MILLIS);
-                    } catch (InterruptedException e) {
-                        return;
+            Signal.handle(new Signal("INT"), new sun.misc.SignalHandler() {
+                @Override
+                public void handle(Signal signal) {
+                    if (interrupted.getAndSet(true)) {
+                        Runtime.getRuntime().halt(130);
                     }
-                    Runtime.getRuntime().halt(130);
-                }, "scar-sigint-grace");
-                grace.setDaemon(true);
-                grace.start();
+                    try {
+                        interrupt(channel);
+                    } catch (IOException e) {
+                        Runtime.getRuntime().halt(130);
+                    }
+                    Thread grace = new Thread("scar-sigint-grace") {
+                        @Override
+                        public void run() {
+                            try {
+                                Thread.sleep(GRACE_MILLIS);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            Runtime.getRuntime().halt(130);
+                        }
+                    };
+                    grace.setDaemon(true);
+                    grace.start();
+                }
             });
         } catch (IllegalArgumentException e) {
             // SIGINT is reserved here (e.g. -Xrs): the JVM's own handling stays

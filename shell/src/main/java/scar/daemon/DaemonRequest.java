@@ -17,20 +17,21 @@ record DaemonRequest(List<String> args, Path workingDirectory, Map<String, Strin
     private static final int MAX_ITEMS = 100_000;
 
     byte[] toFrame() throws IOException {
-        byte[] body = Frames.body(out -> {
-            out.writeInt(Frames.VERSION);
-            Frames.writeString(out, workingDirectory.toString());
-            out.writeBoolean(interactive);
-            out.writeInt(args.size());
-            for (String arg : args) {
-                Frames.writeString(out, arg);
-            }
-            out.writeInt(environment.size());
-            for (Map.Entry<String, String> variable : environment.entrySet()) {
-                Frames.writeString(out, variable.getKey());
-                Frames.writeString(out, variable.getValue());
-            }
-        });
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(Frames.VERSION);
+        Frames.writeString(out, workingDirectory.toString());
+        out.writeBoolean(interactive);
+        out.writeInt(args.size());
+        for (String arg : args) {
+            Frames.writeString(out, arg);
+        }
+        out.writeInt(environment.size());
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            Frames.writeString(out, variable.getKey());
+            Frames.writeString(out, variable.getValue());
+        }
+        byte[] body = bytes.toByteArray();
         return Frames.frame(Frames.REQUEST, body, 0, body.length);
     }
 

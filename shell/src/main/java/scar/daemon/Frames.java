@@ -1,6 +1,5 @@
 package scar.daemon;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -76,16 +75,6 @@ final class Frames {
             throw new IOException("a string of " + length + " bytes");
         }
         return new String(in.readNBytes(length), StandardCharsets.UTF_8);
-    }
-
-    static byte[] body(Writer writer) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        writer.write(new DataOutputStream(bytes));
-        return bytes.toByteArray();
-    }
-
-    interface Writer {
-        void write(DataOutputStream out) throws IOException;
     }
 
     /**
