@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -50,7 +51,19 @@ class DaemonServerTest {
         folder = Files.createDirectory(caller.resolve("run"));
         address = new DaemonAddress(folder, "test");
         serving = serve(address, Duration.ofMinutes(5), () -> false);
-        awaitTrue(() -> Files.exists(address.socket()));
+        awaitTrue(() -> listening(address)); // the socket file exists a moment before it listens
+    }
+
+    private static boolean listening(DaemonAddress address) {
+        Optional<SocketChannel> probe = DaemonClient.connect(address);
+        probe.ifPresent(channel -> {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return probe.isPresent();
     }
 
     @AfterEach
