@@ -99,7 +99,9 @@ scar_train_archive() {
 
 # true unless SCAR_DAEMON turns scar's background process off (as scar.daemon.DaemonClient reads it)
 scar_daemon_enabled() {
-  case "$(printf '%s' "${SCAR_DAEMON:-on}" | tr '[:upper:]' '[:lower:]' | tr -d '[:space:]')" in
+  local value="${SCAR_DAEMON:-on}"
+  value="${value,,}"
+  case "${value//[[:space:]]/}" in
     off | 0 | false | no) return 1 ;;
   esac
   return 0
