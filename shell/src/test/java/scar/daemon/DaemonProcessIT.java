@@ -1,5 +1,8 @@
 package scar.daemon;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,17 +22,44 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DaemonProcessIT {
     @TempDir
+    static Path shared;
+    static Path image;
+
+    @TempDir
     Path home;
+    Path runtime;
+    Map<String, String> environment;
+
+    @BeforeAll
+    static void buildImage() throws Exception {
+        image = shared.resolve("hello.tar");
+        Process build = new ProcessBuilder("../scripts/sample-image", image.toString()).redirectErrorStream(true).start();
+        assertThat(build.waitFor()).as(new String(build.getInputStream().readAllBytes())).isZero();
+    }
+
+    @BeforeEach
+    void privateFolder() throws Exception {
+        runtime = Files.createDirectory(home.resolve("run"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        environment = Map.of("XDG_RUNTIME_DIR", runtime.toString(),
+                "SCAR_CONFIG_FOLDER", home.resolve("cfg").toString(), "SCAR_DAEMON_IDLE_SECONDS", "120");
+    }
+
+    @AfterEach
+    void stopTheBackgroundScar() throws Exception {
+        Optional<Path> lock;
+        try (var files = Files.list(runtime.resolve("scar"))) {
+            lock = files.filter(p -> p.toString().endsWith(".lock")).findFirst();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        if (lock.isPresent()) {
+            ProcessHandle.of(Long.parseLong(Files.readString(lock.get()).strip())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
 
     @Test
     void theFirstCommandStartsABackgroundScarThatLaterCommandsUseUntilItIsStopped() throws Exception {
-        Path image = home.resolve("hello.tar");
-        Process build = new ProcessBuilder("../scripts/sample-image", image.toString()).redirectErrorStream(true).start();
-        assertThat(build.waitFor()).as(new String(build.getInputStream().readAllBytes())).isZero();
-        Path runtime = Files.createDirectory(home.resolve("run"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Map<String, String> environment = Map.of("XDG_RUNTIME_DIR", runtime.toString(),
-                "SCAR_CONFIG_FOLDER", home.resolve("cfg").toString(), "SCAR_DAEMON_IDLE_SECONDS", "120");
         Long daemon = null;
         try {
             Result listing = scar(environment, "ls");
@@ -74,6 +105,66 @@ class DaemonProcessIT {
                 ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    @Test
+    void aClientKilledMidBatchStopsItsBatchAndTheNextRunDoesTheRestEachInputOnce() throws Exception {
+        Files.createDirectories(home.resolve("cfg"));
+        Files.writeString(home.resolve("cfg/scar.cfg"), "[scar]\nbatch_concurrency = 2\n");
+        Files.writeString(home.resolve("slow.sh"),
+                "sleep 0.3; cp \"$INPUT_FILE_PATH\" \"$TMP_OUTPUT_DIR/$(basename $INPUT_FILE_PATH).out\"\n");
+        assertThat(scar(environment, "init", "-n", "slowcopy", "-s", "slow.sh", "-es", "restart", "-if", image.toString()).code())
+                .isZero();
+        Path input = home.resolve("cfg/local/buckets/restart/input");
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(input.resolve("in-" + i), "content " + i);
+        }
+        Path ledger = home.resolve("cfg/local/ledgers/slowcopy.jsonl");
+
+        Process first = client(environment, "run", "-es", "restart").redirectErrorStream(true)
+                .redirectOutput(home.resolve("first.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (count(ledger, "\"succeeded\"") < 5) {
+            assertThat(System.nanoTime()).as("5 inputs done within 90 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        first.destroyForcibly().waitFor(); // the client, killed: its terminal closed, or kill -9
+
+        // the background process stops the batch: no input starts any more
+        long starts = count(ledger, "\"started\"");
+        long stable = System.nanoTime();
+        while (System.nanoTime() - stable < TimeUnit.SECONDS.toNanos(2)) {
+            Thread.sleep(100);
+            long now = count(ledger, "\"started\"");
+            if (now != starts) {
+                starts = now;
+                stable = System.nanoTime();
+            }
+            assertThat(System.nanoTime()).as("the batch stops within 90 s").isLessThan(deadline);
+        }
+        assertThat(starts).isLessThan(20);
+        List<String> finishedBefore = Files.readAllLines(ledger).stream().filter(l -> l.contains("\"succeeded\""))
+                .map(l -> l.replaceAll(".*\"key\":\"([^\"]*)\".*", "$1")).toList();
+
+        Result second = scar(environment, "run", "-es", "restart");
+
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out()).contains((20 - finishedBefore.size()) + " succeeded");
+        for (String key : finishedBefore) {
+            assertThat(Files.readAllLines(ledger).stream()
+                    .filter(l -> l.contains("\"started\"") && l.contains("\"key\":\"" + key + "\"")))
+                    .as("starts of %s, finished before the kill", key).hasSize(1);
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(home.resolve("cfg/local/buckets/restart/output/in-" + i + ".out")).hasContent("content " + i);
+        }
+    }
+
+    private static long count(Path ledger, String event) throws Exception {
+        if (!Files.exists(ledger)) {
+            return 0;
+        }
+        return Files.readAllLines(ledger).stream().filter(l -> l.contains(event)).count();
     }
 
     record Result(int code, String out, String err) {
