@@ -86,7 +86,11 @@ public final class DaemonClient {
 
     private static Optional<SocketChannel> connectOrStart(DaemonAddress address) {
         Optional<SocketChannel> channel = connect(address);
-        if (channel.isPresent() || !start(address)) {
+        if (channel.isPresent()) {
+            return channel;
+        }
+        Optional<Process> started = start(address);
+        if (started.isEmpty()) {
             return channel;
         }
         long deadline = System.nanoTime() + START_TIMEOUT_MILLIS * 1_000_000;
@@ -100,7 +104,13 @@ public final class DaemonClient {
             if (channel.isPresent()) {
                 return channel;
             }
+            // ended with 0: another client's background scar won the address, and is about to listen
+            if (!started.get().isAlive() && started.get().exitValue() != 0) {
+                break;
+            }
         }
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("warning: scar's background process did not "
+                + "start (its log: " + address.log() + "); this command runs in a JVM of its own");
         return Optional.empty();
     }
 
@@ -108,7 +118,7 @@ public final class DaemonClient {
      * Starts a background scar in a session of its own (setsid: the terminal's Ctrl-C and hang-up
      * do not reach it), with this JVM's class path.
      */
-    private static boolean start(DaemonAddress address) {
+    private static Optional<Process> start(DaemonAddress address) {
         // C1 alone, as in the interactive shell: a batch runs at full speed from its first file,
         // where with C2 it took several batches to catch up (200 files, second command: 1.9 s
         // against 2.4 s). The launcher runs commands that are mostly a pull (init, a single run) in
@@ -127,14 +137,13 @@ public final class DaemonClient {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonServer.class.getName(),
                 address.folder().toString(), address.key(), Long.toString(idleSeconds(System.getenv()))));
         try {
-            new ProcessBuilder(command)
+            return Optional.of(new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(address.log().toFile()))
                     .redirectErrorStream(true)
-                    .start();
-            return true;
+                    .start());
         } catch (IOException e) {
-            return false; // no setsid, or no java where this one runs: the command runs here
+            return Optional.empty(); // no setsid, or no java where this one runs: the command runs here
         }
     }
 

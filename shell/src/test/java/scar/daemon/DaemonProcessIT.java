@@ -160,6 +160,21 @@ class DaemonProcessIT {
         }
     }
 
+    @Test
+    void aBackgroundScarThatCannotStartLeavesTheCommandToItsOwnJvmWithAWarning() throws Exception {
+        Map<String, String> broken = new java.util.HashMap<>(environment);
+        broken.put("SCAR_DAEMON_JAVA_OPTS", "-Xno-such-option");
+        long started = System.nanoTime();
+
+        Result listing = scar(broken, "ls");
+
+        assertThat(listing.code()).as(listing.err()).isZero();
+        assertThat(listing.out()).startsWith("NAME");
+        assertThat(listing.err()).startsWith("warning: scar's background process did not start (its log: ")
+                .contains("this command runs in a JVM of its own");
+        assertThat(System.nanoTime() - started).as("no wait for a process that is gone").isLessThan(TimeUnit.SECONDS.toNanos(10));
+    }
+
     private static long count(Path ledger, String event) throws Exception {
         if (!Files.exists(ledger)) {
             return 0;
