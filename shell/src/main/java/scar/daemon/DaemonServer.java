@@ -277,7 +277,7 @@ public final class DaemonServer {
         while (listening.isOpen()) {
             sleep(CHECK_EVERY_MILLIS);
             boolean idle = conversations.get() == 0;
-            if (!socketIdentity.equals(identity(address.socket()))
+            if (socketIdentity != null && !socketIdentity.equals(identity(address.socket()))
                     || idle && System.nanoTime() - lastActiveNanos > idleLimit.toNanos()
                     || idle && outdated.getAsBoolean()) {
                 closeListening();

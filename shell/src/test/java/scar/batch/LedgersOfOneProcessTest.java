@@ -72,16 +72,7 @@ class LedgersOfOneProcessTest {
     void anotherSessionEndingWhileAClaimIsUnderWayKeepsOtherProcessesOutOfTheLedger() throws Exception {
         CountDownLatch insideClaim = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
-        // The clock is read while the claim holds the file lock: it holds the claim there.
-        Ledger holder = new Ledger(file(), () -> {
-            insideClaim.countDown();
-            try {
-                letGo.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 1L;
-        });
+        Ledger holder = heldInsideItsClaims(insideClaim, letGo);
         Ledger ending = new Ledger(file());
         ending.entries(); // its session has the file open, as any session that used the ledger
         ObjectInfo a = new ObjectInfo("input/a", 3, Instant.ofEpochMilli(1000));
@@ -116,15 +107,7 @@ class LedgersOfOneProcessTest {
     void aSessionsLedgerDroppedWithoutCloseKeepsOtherProcessesOutOfTheLedgerWhileAClaimIsUnderWay() throws Exception {
         CountDownLatch insideClaim = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
-        Ledger holder = new Ledger(file(), () -> {
-            insideClaim.countDown();
-            try {
-                letGo.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 1L;
-        });
+        Ledger holder = heldInsideItsClaims(insideClaim, letGo);
         java.lang.ref.WeakReference<Ledger> dropped = openedAndDropped();
         ObjectInfo a = new ObjectInfo("input/a", 3, Instant.ofEpochMilli(1000));
 
@@ -155,15 +138,7 @@ class LedgersOfOneProcessTest {
     void anEndRecordedByAThreadInterruptedWhileAnotherSessionClaimsIsStillRecordedAndTheInterruptKept() throws Exception {
         CountDownLatch insideClaim = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
-        Ledger holder = new Ledger(file(), () -> {
-            insideClaim.countDown();
-            try {
-                letGo.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 1L;
-        });
+        Ledger holder = heldInsideItsClaims(insideClaim, letGo);
         Ledger batch = new Ledger(file());
         ObjectInfo a = new ObjectInfo("input/a", 3, Instant.ofEpochMilli(1000));
         ObjectInfo b = new ObjectInfo("input/b", 3, Instant.ofEpochMilli(1000));
@@ -225,5 +200,21 @@ class LedgersOfOneProcessTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isIn(0, 3);
         return process.exitValue() == 0;
+    }
+
+    /**
+     * A ledger whose claims stop while they hold the file lock (its clock is read there) until
+     * {@code letGo}; {@code insideClaim} opens when one is in.
+     */
+    private Ledger heldInsideItsClaims(CountDownLatch insideClaim, CountDownLatch letGo) {
+        return new Ledger(file(), () -> {
+            insideClaim.countDown();
+            try {
+                letGo.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 1L;
+        });
     }
 }
