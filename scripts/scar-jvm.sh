@@ -97,6 +97,19 @@ scar_train_archive() {
   rm -rf "$training" "$jsa.$$"
 }
 
+# true if scar run with these arguments should have a JVM of its own rather than the background
+# process: 'init', whose main work is a pull (or the load of an image file), which the background
+# process's C1 alone would hash ~1.9 s slower for a Debian base. A single 'run' goes to the
+# background process: its image was pulled by 'init' and is normally cached (an evicted one is
+# pulled again there, correctly, only slower to hash).
+scar_wants_own_jvm() {
+  local arg
+  for arg in "$@"; do
+    [ "$arg" = init ] && return 0
+  done
+  return 1
+}
+
 # true unless SCAR_DAEMON turns scar's background process off (as scar.daemon.DaemonClient reads it)
 scar_daemon_enabled() {
   local value="${SCAR_DAEMON:-on}"
