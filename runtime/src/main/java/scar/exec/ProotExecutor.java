@@ -124,13 +124,18 @@ public final class ProotExecutor implements ContainerExecutor {
         this.pumps = base.pumps;
     }
 
+    /**
+     * Threads reused from run to run of a batch, and gone 5 s after the last: scar's background
+     * process makes an executor per command, and a cached pool's minute of idling kept dozens.
+     */
     private static java.util.concurrent.ExecutorService pumpThreads() {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return java.util.concurrent.Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "proot-output-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        return new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "proot-output-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
