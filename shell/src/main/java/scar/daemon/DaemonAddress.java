@@ -43,6 +43,11 @@ public record DaemonAddress(Path folder, String key) {
         return folder.resolve(key + ".log");
     }
 
+    /** The address for a caller with {@code environment} of the scar build and JVM running here. */
+    public static Optional<DaemonAddress> forThisJvm(Map<String, String> environment) {
+        return of(environment, System.getProperty("java.class.path"), System.getProperty("java.home"));
+    }
+
     /**
      * The address for a caller with {@code environment}, running the scar build on
      * {@code classPath} in the JVM at {@code javaHome}; empty when no private folder can be had

@@ -1,7 +1,7 @@
 package scar.daemon;
 
+import scar.shell.OneShotInterrupts;
 import scar.shell.ScarMain;
-import sun.misc.Signal;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What {@code scripts/scar} starts for a one-shot command: hands the command line to the
@@ -31,8 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DaemonClient {
     /** How long a starting background scar may take to listen before the command runs here instead. */
     private static final long START_TIMEOUT_MILLIS = 15_000;
-    /** After a Ctrl-C, as in a one-shot scar of its own: the command gets this long to end cleanly. */
-    private static final long GRACE_MILLIS = 3000;
 
     private static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
 
@@ -51,9 +48,8 @@ public final class DaemonClient {
             // path (~95 of them): ~20 ms of a command that otherwise takes ~80
             System.setProperty(SELECTOR_PROVIDER, "sun.nio.ch.EPollSelectorProvider");
         }
-        Optional<DaemonAddress> address = DaemonAddress.of(environment, System.getProperty("java.class.path"),
-                System.getProperty("java.home"));
-        Optional<SocketChannel> channel = address.isPresent() ? connectOrStart(address.get()) : Optional.empty();
+        Optional<DaemonAddress> address = DaemonAddress.forThisJvm(environment);
+        Optional<SocketChannel> channel = address.isPresent() ? connectOrStart(address.get(), environment) : Optional.empty();
         if (channel.isEmpty()) {
             ScarMain.main(args);
             return;
@@ -84,12 +80,12 @@ public final class DaemonClient {
         }
     }
 
-    private static Optional<SocketChannel> connectOrStart(DaemonAddress address) {
+    private static Optional<SocketChannel> connectOrStart(DaemonAddress address, Map<String, String> environment) {
         Optional<SocketChannel> channel = connect(address);
         if (channel.isPresent()) {
             return channel;
         }
-        Optional<Process> started = start(address);
+        Optional<Process> started = start(address, environment);
         if (started.isEmpty()) {
             return channel;
         }
@@ -109,8 +105,8 @@ public final class DaemonClient {
                 break;
             }
         }
-        new PrintStream(new FileOutputStream(FileDescriptor.err), true).println("warning: scar's background process did not "
-                + "start (its log: " + address.log() + "); this command runs in a JVM of its own");
+        printError("warning: scar's background process did not start (its log: " + address.log()
+                + "); this command runs in a JVM of its own");
         return Optional.empty();
     }
 
@@ -118,11 +114,11 @@ public final class DaemonClient {
      * Starts a background scar in a session of its own (setsid: the terminal's Ctrl-C and hang-up
      * do not reach it), with this JVM's class path.
      */
-    private static Optional<Process> start(DaemonAddress address) {
+    private static Optional<Process> start(DaemonAddress address, Map<String, String> environment) {
         // C1 alone, as in the interactive shell: a batch runs at full speed from its first file,
         // where with C2 it took several batches to catch up (200 files, second command: 1.9 s
-        // against 2.4 s). The launcher runs commands that are mostly a pull (init, a single run) in
-        // a JVM of their own, with C2 for SHA-256. It also names the archive of scar's classes.
+        // against 2.4 s). The launcher runs 'init', mostly a pull, in a JVM of its own, with C2 for
+        // SHA-256. It also names the archive of scar's classes.
         List<String> command = new ArrayList<>(List.of("setsid",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1"));
@@ -130,12 +126,12 @@ public final class DaemonClient {
         if (archive != null && !archive.isBlank()) {
             command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:disable"));
         }
-        String options = System.getenv("SCAR_DAEMON_JAVA_OPTS"); // e.g. a heap limit: -Xmx1g
+        String options = environment.get("SCAR_DAEMON_JAVA_OPTS"); // e.g. a heap limit: -Xmx1g
         if (options != null && !options.isBlank()) {
             command.addAll(List.of(options.strip().split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonServer.class.getName(),
-                address.folder().toString(), address.key(), Long.toString(idleSeconds(System.getenv()))));
+                address.folder().toString(), address.key(), Long.toString(idleSeconds(environment))));
         try {
             return Optional.of(new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -174,7 +170,7 @@ public final class DaemonClient {
 
     /** What a Ctrl-C sends: the command is interrupted as a one-shot scar's own would be. */
     static void interrupt(SocketChannel channel) throws IOException {
-        Frames.writeFully(channel, Frames.frame(Frames.INTERRUPT, new byte[0], 0, 0));
+        Frames.writeFully(channel, Frames.empty(Frames.INTERRUPT));
     }
 
     static int playBack(SocketChannel channel, OutputStream out, OutputStream err) throws IOException {
@@ -198,10 +194,13 @@ public final class DaemonClient {
     }
 
     private static int lost(DaemonAddress address) {
-        new PrintStream(new FileOutputStream(FileDescriptor.err), true).println(
-                "error: scar's background process ended before the command did (its log: " + address.log()
-                        + "); run the command again, or set SCAR_DAEMON=off to run commands without it");
+        printError("error: scar's background process ended before the command did (its log: " + address.log()
+                + "); run the command again, or set SCAR_DAEMON=off to run commands without it");
         return scar.commands.ExitCodes.FAILURE;
+    }
+
+    private static void printError(String line) {
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true).println(line);
     }
 
     /**
@@ -210,36 +209,15 @@ public final class DaemonClient {
      * Ctrl-C, scar exits with 130 and the background scar finishes the cleanup.
      */
     private static void forwardInterrupts(SocketChannel channel) {
-        AtomicBoolean interrupted = new AtomicBoolean();
-        try {
-            Signal.handle(new Signal("INT"), new sun.misc.SignalHandler() {
-                @Override
-                public void handle(Signal signal) {
-                    if (interrupted.getAndSet(true)) {
-                        Runtime.getRuntime().halt(130);
-                    }
-                    try {
-                        interrupt(channel);
-                    } catch (IOException e) {
-                        Runtime.getRuntime().halt(130);
-                    }
-                    Thread grace = new Thread("scar-sigint-grace") {
-                        @Override
-                        public void run() {
-                            try {
-                                Thread.sleep(GRACE_MILLIS);
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                            Runtime.getRuntime().halt(130);
-                        }
-                    };
-                    grace.setDaemon(true);
-                    grace.start();
+        OneShotInterrupts.install(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    interrupt(channel);
+                } catch (IOException e) {
+                    Runtime.getRuntime().halt(130);
                 }
-            });
-        } catch (IllegalArgumentException e) {
-            // SIGINT is reserved here (e.g. -Xrs): the JVM's own handling stays
-        }
+            }
+        });
     }
 }

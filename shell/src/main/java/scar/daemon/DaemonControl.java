@@ -21,8 +21,7 @@ public final class DaemonControl {
     }
 
     private static String ask(Map<String, String> environment, byte question) {
-        Optional<DaemonAddress> address = DaemonAddress.of(environment, System.getProperty("java.class.path"),
-                System.getProperty("java.home"));
+        Optional<DaemonAddress> address = DaemonAddress.forThisJvm(environment);
         Optional<SocketChannel> connection = address.flatMap(DaemonClient::connect);
         if (connection.isEmpty()) {
             return "No background scar runs for this environment"
@@ -30,7 +29,7 @@ public final class DaemonControl {
                     : " (SCAR_DAEMON is off: each command runs in its own process).");
         }
         try (SocketChannel channel = connection.get()) {
-            Frames.writeFully(channel, Frames.frame(question, new byte[0], 0, 0));
+            Frames.writeFully(channel, Frames.empty(question));
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             DaemonClient.playBack(channel, text, text);
             return text.toString(StandardCharsets.UTF_8).strip();

@@ -222,8 +222,7 @@ public final class DaemonServer {
         int code;
         try {
             DaemonRequest request = DaemonRequest.fromBody(body);
-            int columns = request.interactive() ? columns(request.environment().get("COLUMNS")) : 0;
-            Console console = new StandardConsole(out, err, request.interactive(), () -> columns);
+            Console console = StandardConsole.over(out, err, request.interactive(), request.environment());
             code = ScarMain.runOnce(request.args(), console, request.environment(), request.workingDirectory());
         } catch (IOException e) {
             err.println("error: scar's background process could not read the command: " + e.getMessage()
@@ -262,14 +261,6 @@ public final class DaemonServer {
 
     private static PrintWriter writer(byte type, Outbox outbox) {
         return new PrintWriter(new OutputStreamWriter(Frames.frames(type, outbox::put), StandardCharsets.UTF_8), true);
-    }
-
-    private static int columns(String value) {
-        try {
-            return value == null ? 0 : Math.max(0, Integer.parseInt(value.strip()));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     /** Ends listening when idle long enough, when this scar was rebuilt, or when the socket was removed or replaced. */

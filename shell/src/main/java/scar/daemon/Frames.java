@@ -44,6 +44,11 @@ final class Frames {
         return frame;
     }
 
+    /** A frame that says all by its type: a Ctrl-C, a stop, a status request. */
+    static byte[] empty(byte type) {
+        return new byte[]{type, 0, 0, 0, 0};
+    }
+
     static byte[] exit(int code) {
         return frame(EXIT, ByteBuffer.allocate(4).putInt(code).array(), 0, 4);
     }

@@ -36,7 +36,7 @@ public final class ScarMain {
             ScarShellApplication.start(args);
             return;
         }
-        OneShotInterrupts.install(Thread.currentThread());
+        OneShotInterrupts.install(Thread.currentThread()::interrupt);
         System.exit(runOnce(List.of(args), StandardConsole.system()));
     }
 

@@ -70,7 +70,7 @@ class DaemonServerTest {
     void stopServer() throws Exception {
         try (SocketChannel channel = DaemonClient.connect(address).orElse(null)) {
             if (channel != null) {
-                Frames.writeFully(channel, Frames.frame(Frames.STOP, new byte[0], 0, 0));
+                Frames.writeFully(channel, Frames.empty(Frames.STOP));
                 DaemonClient.playBack(channel, new ByteArrayOutputStream(), new ByteArrayOutputStream());
             }
         }
@@ -208,7 +208,7 @@ class DaemonServerTest {
 
     private String ask(byte question) throws IOException {
         try (SocketChannel channel = DaemonClient.connect(address).orElseThrow()) {
-            Frames.writeFully(channel, Frames.frame(question, new byte[0], 0, 0));
+            Frames.writeFully(channel, Frames.empty(question));
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             assertThat(DaemonClient.playBack(channel, text, text)).isZero();
             return text.toString(StandardCharsets.UTF_8);
